@@ -1,0 +1,226 @@
+"""CPU register state: R0-R15 with banking, CPSR and SPSRs (DDI 0406C B1.3).
+
+Hot state is kept where decoded operations reach it cheaply:
+
+* ``regs`` -- a list of 16 ints, the registers *as the current mode sees them*.
+  A mode change copies R8-R14 between ``regs`` and the physical bank ``phys``
+  (one lookup in :data:`armsim.cpu.modes.PHYS_INDEX`); the list object itself
+  never changes, so closures may hold it.  While the engine runs, ``regs[15]``
+  is only materialised when an operation needs it (see :mod:`armsim.exec`).
+* ``flags`` -- a list ``[NZCV, Q, GE]``: NZCV as a 4-bit number (N=8, Z=4,
+  C=2, V=1), so a condition check is one table lookup.
+
+Everything else of the CPSR is plain attributes.  ``T`` is authoritative only
+while the engine is stopped: during a run the instruction set is carried by
+bit 0 of the engine's PC key (1 = Thumb).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+from armsim.cpu.modes import (
+    MODES_WITH_SPSR,
+    N_PHYS,
+    PHYS_INDEX,
+    Mode,
+    check_mode,
+    phys_slot,
+)
+from armsim.cpu.psr import PSR, it_bits, psr_it
+from armsim.layout import Layout
+
+MASK32 = 0xFFFFFFFF
+
+# Indices into CPUState.flags.
+NZCV = 0
+Q = 1
+GE = 2
+
+# SCTLR fields used by the core (B4.1.130).
+SCTLR = Layout(
+    "SCTLR",
+    {
+        "TE": (30, 30),
+        "AFE": (29, 29),
+        "TRE": (28, 28),
+        "NMFI": (27, 27),
+        "EE": (25, 25),
+        "VE": (24, 24),
+        "U": (22, 22),
+        "FI": (21, 21),
+        "HA": (17, 17),
+        "RR": (14, 14),
+        "V": (13, 13),
+        "I": (12, 12),
+        "Z": (11, 11),
+        "SW": (10, 10),
+        "B": (7, 7),
+        "CP15BEN": (5, 5),
+        "C": (2, 2),
+        "A": (1, 1),
+        "M": (0, 0),
+    },
+)
+# Reset value as on Cortex-A15 (U=1 and the RAO bits 23, 22, 18, 16, 6:3).
+SCTLR_RESET = 0x00C50078
+
+REG_NAMES = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc")
+
+
+class CPUState:
+    """Architectural register state of one ARMv7-A processor."""
+
+    def __init__(self) -> None:
+        self.regs: List[int] = [0] * 16
+        self.phys: List[int] = [0] * N_PHYS
+        self.flags: List[int] = [0, 0, 0]  # NZCV, Q, GE
+        self.mode: int = int(Mode.SVC)
+        self.A = 1
+        self.I = 1
+        self.F = 1
+        self.E = 0
+        self.J = 0
+        self.T = 0
+        self.IT = 0
+        self.spsr: Dict[int, int] = {m: 0 for m in MODES_WITH_SPSR}
+        # System control state the core needs before the CP15 model exists.
+        self.sctlr = SCTLR_RESET
+        self.vbar = 0
+        self.hvbar = 0
+        self.mvbar = 0
+        self.scr_ns = 0  # SCR.NS: 0 = Secure (the reset state)
+        # Listeners told when state baked into decoded ops changes (CPSR.E, SCTLR).
+        self.decode_listeners: List = []
+
+    # -- reset ------------------------------------------------------------
+    def reset(self) -> None:
+        """B1.9.1 Reset: SVC mode, A/I/F set, IT/J clear, T from SCTLR.TE, E from SCTLR.EE."""
+        self.__init__()  # type: ignore[misc]
+        self.T = SCTLR["TE"].get(self.sctlr)
+        self.E = SCTLR["EE"].get(self.sctlr)
+
+    # -- banking ------------------------------------------------------------
+    def set_mode(self, new_mode: int) -> None:
+        """Switch the register view to ``new_mode`` (raises BadModeError for reserved values)."""
+        check_mode(new_mode)
+        old = self.mode
+        if new_mode == old:
+            return
+        regs = self.regs
+        phys = self.phys
+        old_slots = PHYS_INDEX[old]
+        new_slots = PHYS_INDEX[new_mode]
+        for i in range(7):
+            phys[old_slots[i]] = regs[8 + i]
+        for i in range(7):
+            regs[8 + i] = phys[new_slots[i]]
+        self.mode = new_mode
+
+    def get_banked(self, mode: int, r: int) -> int:
+        """Read R8-R14 as ``mode`` sees them, whatever the current mode is."""
+        slot = phys_slot(mode, r)
+        if PHYS_INDEX[self.mode][r - 8] == slot:
+            return self.regs[r]
+        return self.phys[slot]
+
+    def set_banked(self, mode: int, r: int, value: int) -> None:
+        slot = phys_slot(mode, r)
+        if PHYS_INDEX[self.mode][r - 8] == slot:
+            self.regs[r] = value & MASK32
+        else:
+            self.phys[slot] = value & MASK32
+
+    @property
+    def elr_hyp(self) -> int:
+        from armsim.cpu.modes import PHYS_SLOT
+
+        return self.phys[PHYS_SLOT["ELR_hyp"]]
+
+    @elr_hyp.setter
+    def elr_hyp(self, value: int) -> None:
+        from armsim.cpu.modes import PHYS_SLOT
+
+        self.phys[PHYS_SLOT["ELR_hyp"]] = value & MASK32
+
+    # -- PSRs -----------------------------------------------------------------
+    def get_cpsr(self) -> int:
+        """Assemble the CPSR value (B1.3.3)."""
+        f = self.flags
+        return (
+            (f[NZCV] << 28)
+            | (f[Q] << 27)
+            | (self.J << 24)
+            | (f[GE] << 16)
+            | it_bits(self.IT)
+            | (self.E << 9)
+            | (self.A << 8)
+            | (self.I << 7)
+            | (self.F << 6)
+            | (self.T << 5)
+            | self.mode
+        )
+
+    def set_cpsr(self, value: int) -> None:
+        """Write every CPSR field (as on exception return); switches banks on a mode change."""
+        mode = value & 0x1F
+        check_mode(mode)
+        f = self.flags
+        f[NZCV] = (value >> 28) & 0xF
+        f[Q] = (value >> 27) & 1
+        f[GE] = (value >> 16) & 0xF
+        self.J = (value >> 24) & 1
+        self.IT = psr_it(value)
+        old_e = self.E
+        self.E = (value >> 9) & 1
+        self.A = (value >> 8) & 1
+        self.I = (value >> 7) & 1
+        self.F = (value >> 6) & 1
+        self.T = (value >> 5) & 1
+        self.set_mode(mode)
+        if self.E != old_e:
+            self.decode_state_changed()
+
+    @property
+    def cpsr(self) -> int:
+        return self.get_cpsr()
+
+    @cpsr.setter
+    def cpsr(self, value: int) -> None:
+        self.set_cpsr(value)
+
+    def decode_state_changed(self) -> None:
+        """Tell the engine that state baked into decoded operations changed."""
+        for fn in self.decode_listeners:
+            fn()
+
+    def current_spsr(self) -> int:
+        """SPSR of the current mode.  UNPREDICTABLE in User/System: we choose to read the CPSR."""
+        return self.spsr.get(self.mode, self.get_cpsr())
+
+    def set_current_spsr(self, value: int) -> None:
+        if self.mode in self.spsr:
+            self.spsr[self.mode] = value & MASK32
+
+    # -- privilege ----------------------------------------------------------
+    def CurrentModeIsNotUser(self) -> bool:
+        return self.mode != Mode.USR
+
+    def CurrentModeIsHyp(self) -> bool:
+        return self.mode == Mode.HYP
+
+    def CurrentModeIsUserOrSystem(self) -> bool:
+        return self.mode in (Mode.USR, Mode.SYS)
+
+    def IsSecure(self) -> bool:
+        """B1.5.1: Monitor mode is always Secure; otherwise SCR.NS decides."""
+        return self.mode == Mode.MON or not self.scr_ns
+
+    # -- convenience ----------------------------------------------------------
+    @property
+    def pc(self) -> int:
+        return self.regs[15]
+
+    def __repr__(self) -> str:
+        regs = " ".join(f"{REG_NAMES[i]}={v:08x}" for i, v in enumerate(self.regs))
+        return f"<CPUState {Mode(self.mode).name} {PSR.render(self.get_cpsr())} {regs}>"

@@ -1,0 +1,73 @@
+"""Turn a matched row into an executable op (the common part of every encoding).
+
+``build_op`` calls the row's builder with the row's fields, then applies the
+rules every instruction shares, so builders hold only their semantics:
+
+* UNDEFINED / UNPREDICTABLE (raised by the builder) -> an op that takes the
+  Undefined exception (B1.9.6).
+* A register field naming R15 -> the op first writes the PC-as-operand value
+  (A2.3: this instruction's address + 8 in ARM state, + 4 in Thumb) into
+  ``regs[15]`` -- unless the builder baked the value in (``info.pc_handled``).
+* A condition other than AL -> ConditionPassed() (A8.3.1) guards the op;
+  a failed condition just moves to the next instruction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined
+from armsim.isa.conditions import COND_PASSED
+from armsim.isa.decoder import Row
+
+_REG_FIELDS = ("Rd", "Rn", "Rm", "Rs", "Rt", "Rt2", "Ra", "RdHi", "RdLo", "Rdn", "Rdm")
+
+
+def undefined_op(ctx: ExecContext, info: InsnInfo, reason: str) -> Op:
+    take = ctx.exc.TakeUndefInstrException
+    key = info.key
+
+    def op() -> int:
+        return take(key, reason)
+
+    return op
+
+
+def _reads_pc(fields: Dict[str, int]) -> bool:
+    for name in _REG_FIELDS:
+        if fields.get(name) == 15:
+            return True
+    return bool(fields.get("register_list", 0) & 0x8000)
+
+
+def with_pc(op: Op, regs: Any, pcv: int) -> Op:
+    def op_pc() -> int:
+        regs[15] = pcv
+        return op()
+
+    return op_pc
+
+
+def with_cond(op: Op, cond: int, flags: Any, nxt: int) -> Op:
+    passed = COND_PASSED[cond]
+
+    def op_cond() -> int:
+        if passed[flags[0]]:
+            return op()
+        return nxt
+
+    return op_cond
+
+
+def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int]) -> Op:
+    cond = fields.pop("cond", 14)
+    try:
+        op = row.builder(ctx, info, **fields)
+    except Undefined as e:
+        op = undefined_op(ctx, info, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
+    else:
+        if not info.pc_handled and _reads_pc(fields):
+            op = with_pc(op, ctx.regs, info.pcv)
+    if cond != 14:
+        op = with_cond(op, cond, ctx.flags, info.nxt)
+    return op

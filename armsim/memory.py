@@ -1,0 +1,389 @@
+"""Physical memory: RAM, ROM and MMIO regions, little-endian, with an exclusive monitor.
+
+Accesses outside every region raise :class:`BusFault`, which the engine turns
+into an architectural Data Abort or Prefetch Abort (synchronous external
+abort, DDI 0406C B3.13.3).  Alignment *rules* belong to the instructions (they
+know whether SCTLR.A or the instruction itself demands alignment); this module
+only moves bytes, splitting unaligned accesses into byte accesses.
+
+The hot path is the primary RAM: word, halfword and byte accesses index a
+``memoryview`` cast of one ``bytearray``.  The access functions are closures
+rebuilt whenever the map changes (``read32`` etc. are instance attributes,
+not methods), so callers may hold them.  Writes check a set of 64-byte "code
+lines" so that the engine can drop decoded instructions a store overwrites.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, List, Optional, Set, Tuple
+
+from armsim.errors import MemoryMapError
+
+MASK32 = 0xFFFFFFFF
+CODE_LINE_SHIFT = 6
+
+MmioRead = Callable[[int, int], int]  # (offset, size) -> value
+MmioWrite = Callable[[int, int, int], None]  # (offset, size, value)
+
+
+class MemoryFault(Exception):
+    """An access the memory system refuses; becomes a Data or Prefetch Abort."""
+
+    fs = 0b01000  # short-descriptor FS: synchronous external abort
+
+    def __init__(self, addr: int, size: int, is_write: bool) -> None:
+        super().__init__(addr, size, is_write)
+        self.addr = addr & MASK32
+        self.size = size
+        self.is_write = is_write
+
+    def describe(self) -> str:
+        what = "write to" if self.is_write else "read from"
+        return f"{self.size}-byte {what} unmapped address {self.addr:#010x}"
+
+
+class BusFault(MemoryFault):
+    """No region decodes the address (or a ROM/MMIO region refuses the access)."""
+
+
+class AlignmentFault(MemoryFault):
+    """An access that the instruction requires to be aligned was not (FS 0b00001)."""
+
+    fs = 0b00001
+
+    def describe(self) -> str:
+        what = "write to" if self.is_write else "read from"
+        return f"unaligned {self.size}-byte {what} {self.addr:#010x}"
+
+
+class Region:
+    """One decoded address range."""
+
+    def __init__(
+        self,
+        name: str,
+        base: int,
+        size: int,
+        kind: str,
+        data: Optional[bytearray] = None,
+        read_cb: Optional[MmioRead] = None,
+        write_cb: Optional[MmioWrite] = None,
+    ) -> None:
+        self.name = name
+        self.base = base
+        self.size = size
+        self.end = base + size
+        self.kind = kind  # "ram", "rom" or "mmio"
+        self.data = data
+        self.read_cb = read_cb
+        self.write_cb = write_cb
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name} {self.kind} {self.base:#010x}-{self.end - 1:#010x}>"
+
+
+class ExclusiveMonitor:
+    """The local exclusive monitor (A3.4.1).
+
+    Tags the exact address and size of the last load-exclusive; a
+    store-exclusive succeeds only for the same address and size while tagged,
+    and always returns the monitor to Open Access.  (The reservation granule
+    is IMPLEMENTATION DEFINED; armsim's is the access itself.)
+    """
+
+    __slots__ = ("addr", "size")
+
+    def __init__(self) -> None:
+        self.addr = -1
+        self.size = 0
+
+    def SetExclusiveMonitors(self, addr: int, size: int) -> None:
+        self.addr = addr
+        self.size = size
+
+    def ExclusiveMonitorsPass(self, addr: int, size: int) -> bool:
+        ok = self.addr == addr and self.size == size
+        self.addr = -1
+        return ok
+
+    def ClearExclusiveLocal(self) -> None:
+        self.addr = -1
+
+
+class Memory:
+    """A 32-bit physical address space."""
+
+    read8: Callable[[int], int]
+    read16: Callable[[int], int]
+    read32: Callable[[int], int]
+    write8: Callable[[int, int], None]
+    write16: Callable[[int, int], None]
+    write32: Callable[[int, int], None]
+
+    def __init__(self) -> None:
+        self.regions: List[Region] = []
+        self.monitor = ExclusiveMonitor()
+        # Lines (addr >> CODE_LINE_SHIFT) holding decoded instructions, and who to tell.
+        self.code_lines: Set[int] = set()
+        self.on_code_write: Optional[Callable[[int, int], None]] = None
+        self.map_listeners: List[Callable[[], None]] = []
+        self._rebuild()
+
+    # -- map -------------------------------------------------------------
+    def _add(self, region: Region) -> Region:
+        if region.size <= 0 or region.base < 0 or region.end > 1 << 32:
+            raise MemoryMapError(f"region {region.name}: {region.base:#x}+{region.size:#x} is not inside the 32-bit space")
+        for r in self.regions:
+            if region.base < r.end and r.base < region.end:
+                raise MemoryMapError(f"region {region.name} at {region.base:#010x} overlaps {r.name} at {r.base:#010x}")
+        self.regions.append(region)
+        self.regions.sort(key=lambda r: r.base)
+        self._rebuild()
+        for fn in self.map_listeners:
+            fn()
+        return region
+
+    def map_ram(self, base: int, size: int, name: str = "ram") -> Region:
+        return self._add(Region(name, base, size, "ram", bytearray(size)))
+
+    def map_rom(self, base: int, data: bytes, name: str = "rom") -> Region:
+        return self._add(Region(name, base, len(data), "rom", bytearray(data)))
+
+    def map_mmio(self, base: int, size: int, read: MmioRead, write: MmioWrite, name: str = "mmio") -> Region:
+        return self._add(Region(name, base, size, "mmio", None, read, write))
+
+    def find(self, addr: int) -> Optional[Region]:
+        for r in self.regions:
+            if r.base <= addr < r.end:
+                return r
+        return None
+
+    def is_mapped(self, addr: int, size: int = 1) -> bool:
+        r = self.find(addr)
+        return r is not None and addr + size <= r.end
+
+    # -- slow path ---------------------------------------------------------
+    def _slow_read(self, addr: int, size: int) -> int:
+        addr &= MASK32
+        r = self.find(addr)
+        if r is None or addr + size > r.end:
+            if r is not None or size > 1:
+                # Possibly straddling two regions: go byte by byte.
+                value = 0
+                for i in range(size):
+                    value |= self._slow_read((addr + i) & MASK32, 1) << (8 * i)
+                return value
+            raise BusFault(addr, size, False)
+        off = addr - r.base
+        if r.data is not None:
+            return int.from_bytes(r.data[off : off + size], "little")
+        assert r.read_cb is not None
+        return r.read_cb(off, size) & ((1 << (8 * size)) - 1)
+
+    def _slow_write(self, addr: int, size: int, value: int) -> None:
+        addr &= MASK32
+        r = self.find(addr)
+        if r is None or addr + size > r.end:
+            if r is None and size == 1:
+                raise BusFault(addr, size, True)
+            # Check every byte is writable before changing any (no partial stores).
+            for i in range(size):
+                rr = self.find((addr + i) & MASK32)
+                if rr is None or rr.kind == "rom":
+                    raise BusFault((addr + i) & MASK32, size, True)
+            for i in range(size):
+                self._slow_write((addr + i) & MASK32, 1, (value >> (8 * i)) & 0xFF)
+            return
+        if r.kind == "rom":
+            raise BusFault(addr, size, True)
+        off = addr - r.base
+        if r.data is not None:
+            r.data[off : off + size] = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+        else:
+            assert r.write_cb is not None
+            r.write_cb(off, size, value & ((1 << (8 * size)) - 1))
+        self._code_written(addr, size)
+
+    def _code_written(self, addr: int, size: int) -> None:
+        lines = self.code_lines
+        if lines and ((addr >> CODE_LINE_SHIFT) in lines or ((addr + size - 1) >> CODE_LINE_SHIFT) in lines):
+            cb = self.on_code_write
+            if cb is not None:
+                cb(addr, size)
+
+    # -- fast path -----------------------------------------------------------
+    def _rebuild(self) -> None:
+        """Build the access closures around the first RAM region."""
+        ram = next((r for r in self.regions if r.kind == "ram"), None)
+        slow_read = self._slow_read
+        slow_write = self._slow_write
+        lines = self.code_lines
+        code_written = self._code_written
+        if ram is None or sys.byteorder != "little":
+
+            def read8(addr: int) -> int:
+                return slow_read(addr, 1)
+
+            def read16(addr: int) -> int:
+                return slow_read(addr, 2)
+
+            def read32(addr: int) -> int:
+                return slow_read(addr, 4)
+
+            def write8(addr: int, value: int) -> None:
+                slow_write(addr, 1, value)
+
+            def write16(addr: int, value: int) -> None:
+                slow_write(addr, 2, value)
+
+            def write32(addr: int, value: int) -> None:
+                slow_write(addr, 4, value)
+
+        else:
+            assert ram.data is not None
+            data = ram.data
+            base = ram.base
+            size = ram.size
+            bytes_ = memoryview(data)
+            halves = bytes_.cast("H") if size % 2 == 0 and base % 2 == 0 else None
+            words = bytes_.cast("I") if size % 4 == 0 and base % 4 == 0 else None
+
+            def read8(addr: int) -> int:
+                off = addr - base
+                if 0 <= off < size:
+                    return data[off]
+                return slow_read(addr, 1)
+
+            def read16(addr: int) -> int:
+                off = addr - base
+                if 0 <= off < size - 1:
+                    if off & 1 or halves is None:
+                        return data[off] | (data[off + 1] << 8)
+                    return halves[off >> 1]  # type: ignore[no-any-return]
+                return slow_read(addr, 2)
+
+            def read32(addr: int) -> int:
+                off = addr - base
+                if 0 <= off < size - 3:
+                    if off & 3 or words is None:
+                        return int.from_bytes(data[off : off + 4], "little")
+                    return words[off >> 2]  # type: ignore[no-any-return]
+                return slow_read(addr, 4)
+
+            def write8(addr: int, value: int) -> None:
+                off = addr - base
+                if 0 <= off < size:
+                    data[off] = value & 0xFF
+                    if lines and (addr >> CODE_LINE_SHIFT) in lines:
+                        code_written(addr, 1)
+                    return
+                slow_write(addr, 1, value)
+
+            def write16(addr: int, value: int) -> None:
+                off = addr - base
+                if 0 <= off < size - 1:
+                    value &= 0xFFFF
+                    if off & 1 or halves is None:
+                        data[off] = value & 0xFF
+                        data[off + 1] = value >> 8
+                        if lines:
+                            code_written(addr, 2)
+                        return
+                    halves[off >> 1] = value
+                    if (addr >> CODE_LINE_SHIFT) in lines:
+                        code_written(addr, 2)
+                    return
+                slow_write(addr, 2, value)
+
+            def write32(addr: int, value: int) -> None:
+                off = addr - base
+                if 0 <= off < size - 3:
+                    value &= MASK32
+                    if off & 3 or words is None:
+                        data[off : off + 4] = value.to_bytes(4, "little")
+                        if lines:
+                            code_written(addr, 4)
+                        return
+                    words[off >> 2] = value
+                    if (addr >> CODE_LINE_SHIFT) in lines:
+                        code_written(addr, 4)
+                    return
+                slow_write(addr, 4, value)
+
+        self.read8 = read8
+        self.read16 = read16
+        self.read32 = read32
+        self.write8 = write8
+        self.write16 = write16
+        self.write32 = write32
+
+    def accessors(self, big_endian: bool) -> Tuple[Callable[[int], int], Callable[[int], int], Callable[[int], int],
+                                                   Callable[[int, int], None], Callable[[int, int], None],
+                                                   Callable[[int, int], None]]:
+        """(read8, read16, read32, write8, write16, write32) for CPSR.E = ``big_endian`` (A3.3)."""
+        if not big_endian:
+            return self.read8, self.read16, self.read32, self.write8, self.write16, self.write32
+        r16, r32, w16, w32 = self.read16, self.read32, self.write16, self.write32
+
+        def read16_be(addr: int) -> int:
+            v = r16(addr)
+            return ((v & 0xFF) << 8) | (v >> 8)
+
+        def read32_be(addr: int) -> int:
+            return int.from_bytes(r32(addr).to_bytes(4, "little"), "big")
+
+        def write16_be(addr: int, value: int) -> None:
+            w16(addr, ((value & 0xFF) << 8) | ((value >> 8) & 0xFF))
+
+        def write32_be(addr: int, value: int) -> None:
+            w32(addr, int.from_bytes((value & MASK32).to_bytes(4, "big"), "little"))
+
+        return self.read8, read16_be, read32_be, self.write8, write16_be, write32_be
+
+    # -- host-side helpers (loader, semihosting, tests) ------------------------------
+    def load(self, addr: int, data: bytes) -> None:
+        """Copy ``data`` into RAM or ROM regions (host side: ROM is writable here)."""
+        pos = 0
+        while pos < len(data):
+            a = addr + pos
+            r = self.find(a)
+            if r is None or r.data is None:
+                raise MemoryMapError(f"cannot load {len(data) - pos} bytes at unmapped address {a:#010x}")
+            n = min(len(data) - pos, r.end - a)
+            r.data[a - r.base : a - r.base + n] = data[pos : pos + n]
+            pos += n
+        if self.code_lines and self.on_code_write is not None and data:
+            self.on_code_write(addr, len(data))
+
+    def read_bytes(self, addr: int, n: int) -> bytes:
+        """Host-side read; raises BusFault naming the first unmapped byte."""
+        out = bytearray()
+        pos = 0
+        while pos < n:
+            a = (addr + pos) & MASK32
+            r = self.find(a)
+            if r is None:
+                raise BusFault(a, 1, False)
+            k = min(n - pos, r.end - a)
+            if r.data is not None:
+                out += r.data[a - r.base : a - r.base + k]
+            else:
+                for i in range(k):
+                    out.append(self._slow_read(a + i, 1))
+            pos += k
+        return bytes(out)
+
+    def write_bytes(self, addr: int, data: bytes) -> None:
+        """Host-side write through the normal path (ROM refused, code lines honoured)."""
+        for i, b in enumerate(data):
+            self.write8((addr + i) & MASK32, b)
+
+    def read_cstring(self, addr: int, limit: int = 1 << 20) -> bytes:
+        out = bytearray()
+        while len(out) < limit:
+            b = self.read8((addr + len(out)) & MASK32)
+            if b == 0:
+                return bytes(out)
+            out.append(b)
+        return bytes(out)

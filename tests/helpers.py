@@ -1,0 +1,62 @@
+"""Small machines for unit tests: assemble-free, words in, state out."""
+
+from __future__ import annotations
+
+import struct
+from typing import Callable, Iterable, Optional, Tuple
+
+from armsim.coproc.bus import CoprocessorBus
+from armsim.cpu.exceptions import ExceptionModel
+from armsim.cpu.state import CPUState
+from armsim.exec.context import ExecContext
+from armsim.exec.engine import Engine, StopReason
+from armsim.memory import Memory
+
+CODE = 0x8000
+RAM_SIZE = 1 << 20
+
+
+class TestMachine:
+    """CPU + 1 MiB RAM at 0 + engine; no semihosting unless enabled."""
+
+    def __init__(self, ram_size: int = RAM_SIZE) -> None:
+        self.cpu = CPUState()
+        self.mem = Memory()
+        self.mem.map_ram(0, ram_size)
+        self.exc = ExceptionModel(self.cpu)
+        self.bus = CoprocessorBus()
+        self.ctx = ExecContext(self.cpu, self.mem, self.exc, self.bus)
+        self.engine = Engine(self.ctx)
+
+    @property
+    def regs(self):  # type: ignore[no-untyped-def]
+        return self.cpu.regs
+
+    @property
+    def nzcv(self) -> int:
+        return self.cpu.flags[0]
+
+    def load_words(self, words: Iterable[int], addr: int = CODE) -> int:
+        ws = list(words)
+        self.mem.load(addr, struct.pack(f"<{len(ws)}I", *ws))
+        return addr + 4 * len(ws)
+
+    def run(self, max_instructions: int, pc: int = CODE, thumb: bool = False) -> Tuple[StopReason, str]:
+        self.cpu.regs[15] = pc
+        self.cpu.T = int(thumb)
+        return self.engine.run(max_instructions)
+
+
+def run_words(
+    words: Iterable[int],
+    setup: Optional[Callable[[TestMachine], None]] = None,
+    steps: Optional[int] = None,
+) -> TestMachine:
+    """Load ``words`` at CODE, apply ``setup``, execute ``steps`` instructions (default: all words once)."""
+    ws = list(words)
+    m = TestMachine()
+    m.load_words(ws)
+    if setup is not None:
+        setup(m)
+    m.run(len(ws) if steps is None else steps, pc=m.cpu.regs[15] or CODE)
+    return m
