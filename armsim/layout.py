@@ -13,7 +13,7 @@ from typing import Dict, Iterator, Mapping, Tuple
 class Field:
     """One named bit range ``[hi:lo]``."""
 
-    __slots__ = ("name", "hi", "lo", "width", "mask", "shift")
+    __slots__ = ("hi", "lo", "mask", "name", "shift", "width")
 
     def __init__(self, name: str, hi: int, lo: int) -> None:
         if hi < lo:

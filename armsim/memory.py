@@ -133,7 +133,9 @@ class Memory:
     # -- map -------------------------------------------------------------
     def _add(self, region: Region) -> Region:
         if region.size <= 0 or region.base < 0 or region.end > 1 << 32:
-            raise MemoryMapError(f"region {region.name}: {region.base:#x}+{region.size:#x} is not inside the 32-bit space")
+            raise MemoryMapError(
+                f"region {region.name}: {region.base:#x}+{region.size:#x} is not inside the 32-bit space"
+            )
         for r in self.regions:
             if region.base < r.end and r.base < region.end:
                 raise MemoryMapError(f"region {region.name} at {region.base:#010x} overlaps {r.name} at {r.base:#010x}")

@@ -81,7 +81,7 @@ def test_big_endian_accessors() -> None:
     """A3.3.1: with CPSR.E = 1 data accesses are big-endian (byte-invariant)."""
     m = make()
     m.write32(0x1000, 0x11223344)
-    _, r16, r32, _, w16, w32 = m.accessors(True)
+    _, r16, r32, _, _w16, w32 = m.accessors(True)
     assert r32(0x1000) == 0x44332211
     assert r16(0x1000) == 0x4433
     w32(0x1004, 0xAABBCCDD)

@@ -52,7 +52,7 @@ class GuestHalt(Exception):
 class InsnInfo:
     """Decode-time facts about one instruction."""
 
-    __slots__ = ("addr", "key", "size", "nxt", "pcv", "word", "thumb", "pc_handled", "row_name")
+    __slots__ = ("addr", "key", "nxt", "pc_handled", "pcv", "row_name", "size", "thumb", "word")
 
     def __init__(self, addr: int, thumb: bool, size: int, word: int, row_name: str = "") -> None:
         self.addr = addr
@@ -72,7 +72,7 @@ class InsnInfo:
 class ExecContext:
     """The machine as decoded operations see it."""
 
-    def __init__(self, cpu: "CPUState", mem: "Memory", exc: "ExceptionModel", bus: "CoprocessorBus") -> None:
+    def __init__(self, cpu: CPUState, mem: Memory, exc: ExceptionModel, bus: CoprocessorBus) -> None:
         self.cpu = cpu
         self.regs: List[int] = cpu.regs
         self.flags: List[int] = cpu.flags
@@ -90,6 +90,7 @@ class ExecContext:
     def refresh(self) -> None:
         """Re-read state that builders bake into ops (CPSR.E, SCTLR.A)."""
         cpu = self.cpu
-        (self.read8, self.read16, self.read32, self.write8, self.write16, self.write32) = self.mem.accessors(bool(cpu.E))
+        accessors = self.mem.accessors(bool(cpu.E))
+        (self.read8, self.read16, self.read32, self.write8, self.write16, self.write32) = accessors
         self.big_endian = bool(cpu.E)
         self.align_check = bool(cpu.sctlr & 0x2)  # SCTLR.A (B3.12.4)

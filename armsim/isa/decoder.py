@@ -30,7 +30,9 @@ class DecodeTableError(Exception):
 class Row:
     """One encoding: a bit pattern, its fields, and the builder of its operation."""
 
-    def __init__(self, name: str, pattern: str, builder: Callable[..., Any], *, width: int = 32, note: str = "") -> None:
+    def __init__(
+        self, name: str, pattern: str, builder: Callable[..., Any], *, width: int = 32, note: str = ""
+    ) -> None:
         self.name = name
         self.pattern = pattern
         self.builder = builder
@@ -77,7 +79,6 @@ class Group:
     def __init__(self, *rows: Row) -> None:
         self.rows = rows
         mask = ~0
-        value = 0
         # The group can match wherever any of its rows can: its own fixed bits are
         # those fixed, and equal, in every row.
         for r in rows:
