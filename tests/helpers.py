@@ -19,6 +19,8 @@ RAM_SIZE = 1 << 20
 class TestMachine:
     """CPU + 1 MiB RAM at 0 + engine; no semihosting unless enabled."""
 
+    __test__ = False  # not a pytest test class
+
     def __init__(self, ram_size: int = RAM_SIZE) -> None:
         self.cpu = CPUState()
         self.mem = Memory()

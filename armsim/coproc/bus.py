@@ -35,6 +35,10 @@ class CoprocAccess(NamedTuple):
     opc2: int
     rt: int = 0
     rt2: int = 0
+    # CDP, LDC, STC: the coprocessor register CRd, and the D bit of LDC/STC (LDCL/STCL).
+    # For LDC/STC, ``rt`` holds the base register Rn.
+    crd: int = 0
+    long: int = 0
 
 
 class Verdict(enum.Enum):
@@ -72,6 +76,15 @@ class CoprocessorBus:
 
     def write(self, cpu: CPUState, acc: CoprocAccess, value: int) -> None:
         self.coprocs[acc.coproc].write(cpu, acc, value)
+
+    def done(self, cpu: CPUState, acc: CoprocAccess, count: int) -> bool:
+        """Coproc_DoneLoading / Coproc_DoneStoring (A8.8 LDC, STC): finished after ``count`` words?
+
+        A coprocessor may define ``done(cpu, acc, count)``; without one, LDC and
+        STC transfer a single word.
+        """
+        fn = getattr(self.coprocs[acc.coproc], "done", None)
+        return True if fn is None else bool(fn(cpu, acc, count))
 
     def get(self, number: int) -> Optional[Coprocessor]:
         return self.coprocs.get(number)

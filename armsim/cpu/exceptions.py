@@ -127,3 +127,36 @@ class ExceptionModel:
     def TakeFIQException(self, next_key: int) -> int:
         """B1.9.11: LR = next instruction + 4; F is masked too."""
         return self._enter(ExceptionKind.FIQ, Mode.FIQ, (next_key & ~1) + 4, next_key, True, True, "FIQ")
+
+    def TakeSMCException(self, key: int, size: int) -> int:
+        """B1.9 "Secure Monitor Call (SMC) exception": Monitor mode, vector MVBAR + 0x08.
+
+        LR = the next instruction; SPSR_mon = CPSR; A, I and F are all masked;
+        SCR.NS is cleared when the SMC is executed in Monitor mode (otherwise
+        the monitor reads SCR.NS to learn which world called).
+        """
+        cpu = self.cpu
+        self.counts["SMC"] = self.counts.get("SMC", 0) + 1
+        vector = (cpu.mvbar + 0x08) & MASK32
+        if self.handler_missing is not None:
+            reason = self.handler_missing(vector)
+            if reason is not None:
+                raise GuestError(f"SMC at {key & ~1:#010x}; no secure monitor call handler ({reason})", pc=key & ~1)
+        cpu.T = key & 1
+        spsr = cpu.get_cpsr()
+        if cpu.mode == Mode.MON:
+            cpu.scr_ns = 0
+        cpu.set_mode(Mode.MON)
+        cpu.spsr[Mode.MON] = spsr
+        cpu.regs[14] = ((key & ~1) + size) & MASK32
+        cpu.I = 1
+        cpu.F = 1
+        cpu.A = 1
+        cpu.IT = 0
+        cpu.J = 0
+        old_e = cpu.E
+        cpu.T = (cpu.sctlr >> _SCTLR_TE) & 1
+        cpu.E = (cpu.sctlr >> _SCTLR_EE) & 1
+        if old_e != cpu.E:
+            cpu.decode_state_changed()
+        return vector | cpu.T

@@ -17,12 +17,13 @@ bit 0 of the engine's PC key (1 = Thumb).
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from armsim.cpu.modes import (
     MODES_WITH_SPSR,
     N_PHYS,
     PHYS_INDEX,
+    VALID_MODES,
     Mode,
     check_mode,
     phys_slot,
@@ -64,6 +65,7 @@ SCTLR = Layout(
 )
 # Reset value as on Cortex-A15 (U=1 and the RAO bits 23, 22, 18, 16, 6:3).
 SCTLR_RESET = 0x00C50078
+_SCTLR_NMFI = SCTLR["NMFI"].mask
 
 REG_NAMES = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc")
 
@@ -90,6 +92,8 @@ class CPUState:
         self.hvbar = 0
         self.mvbar = 0
         self.scr_ns = 0  # SCR.NS: 0 = Secure (the reset state)
+        # The Event Register (B1.8 "Wait For Event and Send Event"): set by SEV, consumed by WFE.
+        self.event_register = 0
         # Listeners told when state baked into decoded ops changes (CPSR.E, SCTLR).
         self.decode_listeners: List = []
 
@@ -201,6 +205,94 @@ class CPUState:
     def set_current_spsr(self, value: int) -> None:
         if self.mode in self.spsr:
             self.spsr[self.mode] = value & MASK32
+
+    # -- PSR writes by instructions (B1.3.3) ------------------------------------
+    def ModeChangeUnpredictable(self, mode: int, is_excpt_return: bool) -> Optional[str]:
+        """Why writing ``mode`` to CPSR.M is UNPREDICTABLE here (B1.3.3 CPSRWriteByInstr), or None.
+
+        NSACR.RFR is not modelled (FIQ mode is never reserved to Secure state).
+        """
+        if mode not in VALID_MODES:
+            return f"reserved mode {mode:#04x} (BadMode)"
+        secure = self.mode == Mode.MON or not self.scr_ns
+        if mode == Mode.MON and not secure:
+            return "Monitor mode from Non-secure state"
+        if mode == Mode.HYP and not self.scr_ns:
+            return "Hyp mode in Secure state"
+        if mode == Mode.HYP and not secure and self.mode != Mode.HYP:
+            return "entering Hyp mode from a Non-secure PL1 mode"
+        if self.mode == Mode.HYP and mode != Mode.HYP and not is_excpt_return:
+            return "leaving Hyp mode other than by an exception return"
+        return None
+
+    def CPSRWriteByInstr(self, value: int, bytemask: int, is_excpt_return: bool = False) -> bool:
+        """B1.3.3 CPSRWriteByInstr: write the CPSR fields selected by ``bytemask`` (f, s, x, c).
+
+        Privileged fields (A, I, F, M) are written only outside User mode; the
+        execution state bits (IT, J, T) only on an exception return.  The
+        Virtualization Extensions are implemented, so A and F do not depend on
+        SCR.AW/FW.  UNPREDICTABLE mode changes (see ModeChangeUnpredictable):
+        armsim chooses to ignore the M field write and returns False.
+        """
+        privileged = self.mode != Mode.USR
+        f = self.flags
+        ok = True
+        old_e = self.E
+        if bytemask & 8:
+            f[NZCV] = (value >> 28) & 0xF
+            f[Q] = (value >> 27) & 1
+            if is_excpt_return:
+                self.IT = (self.IT & 0xFC) | ((value >> 25) & 3)
+                self.J = (value >> 24) & 1
+        if bytemask & 4:
+            f[GE] = (value >> 16) & 0xF
+        if bytemask & 2:
+            if is_excpt_return:
+                self.IT = (self.IT & 3) | (((value >> 10) & 0x3F) << 2)
+            self.E = (value >> 9) & 1
+            if privileged:
+                self.A = (value >> 8) & 1
+        if bytemask & 1:
+            if privileged:
+                self.I = (value >> 7) & 1
+                # SCTLR.NMFI (B4.1.130): software cannot set F.
+                if not (self.sctlr & _SCTLR_NMFI) or not value & 0x40:
+                    self.F = (value >> 6) & 1
+            if is_excpt_return:
+                self.T = (value >> 5) & 1
+            if privileged:
+                mode = value & 0x1F
+                if self.ModeChangeUnpredictable(mode, is_excpt_return) is None:
+                    self.set_mode(mode)
+                else:
+                    ok = False
+        if old_e != self.E:
+            self.decode_state_changed()
+        return ok
+
+    def SPSRWriteByInstr(self, value: int, bytemask: int) -> bool:
+        """B1.3.3 SPSRWriteByInstr: write the selected fields of the current mode's SPSR.
+
+        The caller checks that the mode has an SPSR (UNPREDICTABLE in User and
+        System mode).  A reserved mode value is UNPREDICTABLE: armsim chooses
+        to leave SPSR.M unchanged and returns False.
+        """
+        spsr = self.spsr[self.mode]
+        ok = True
+        if bytemask & 8:
+            spsr = (spsr & ~0xFF000000) | (value & 0xFF000000)
+        if bytemask & 4:
+            spsr = (spsr & ~0x000F0000) | (value & 0x000F0000)
+        if bytemask & 2:
+            spsr = (spsr & ~0x0000FF00) | (value & 0x0000FF00)
+        if bytemask & 1:
+            spsr = (spsr & ~0x000000E0) | (value & 0x000000E0)
+            if (value & 0x1F) in VALID_MODES:
+                spsr = (spsr & ~0x1F) | (value & 0x1F)
+            else:
+                ok = False
+        self.spsr[self.mode] = spsr & MASK32
+        return ok
 
     # -- privilege ----------------------------------------------------------
     def CurrentModeIsNotUser(self) -> bool:

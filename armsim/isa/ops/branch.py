@@ -1,0 +1,88 @@
+"""Branch semantics (DDI 0406C A4.3, A8.8.18 B, A8.8.25 BL/BLX (immediate), A8.8.26-A8.8.28).
+
+Immediate branches bake their target key at build time, so the op is a
+constant return.  Register branches inline BXWritePC (A2.3.1): bit 0 selects
+Thumb; an ARM target with address<1:0> == '10' is UNPREDICTABLE and armsim
+clears bit 1, as :func:`armsim.isa.ops.common.BXWritePC` does.
+"""
+
+from __future__ import annotations
+
+from armsim.exec.context import ExecContext, InsnInfo, Op
+from armsim.isa.ops.common import BranchWritePC, BXWritePC
+
+MASK32 = 0xFFFFFFFF
+
+
+def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
+    """A8.8.18 B: BranchWritePC(PC + imm32), PC = this instruction + 8 (ARM) / + 4 (Thumb)."""
+    info.pc_handled = True
+    target = BranchWritePC(info.pcv + imm32, info.thumb)
+
+    def op() -> int:
+        return target
+
+    return op
+
+
+def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -> Op:
+    """A8.8.25 BL, BLX (immediate): LR = next instruction (bit 0 set from Thumb), branch.
+
+    The target instruction set is ``to_thumb``; an ARM target is Align(PC, 4) + imm32,
+    a Thumb target PC + imm32.
+    """
+    info.pc_handled = True
+    regs = ctx.regs
+    lr = info.nxt  # ARM: PC - 4; Thumb: PC<31:1>:'1' (the next instruction's key)
+    base = info.pcv if to_thumb else info.pcv & ~3
+    target = BranchWritePC(base + imm32, to_thumb)
+
+    def op() -> int:
+        regs[14] = lr
+        return target
+
+    return op
+
+
+def BX(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
+    """A8.8.27 BX: BXWritePC(R[m])."""
+    regs = ctx.regs
+    if m == 15:
+        info.pc_handled = True
+        target = BXWritePC(info.pcv)
+
+        def op_pc() -> int:
+            return target
+
+        return op_pc
+    if m == 14:
+
+        def op_lr() -> int:
+            t = regs[14]
+            return t if t & 1 else t & 0xFFFFFFFC
+
+        return op_lr
+
+    def op() -> int:
+        t = regs[m]
+        return t if t & 1 else t & 0xFFFFFFFC
+
+    return op
+
+
+def BXJ(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
+    """A8.8.28 BXJ with the trivial Jazelle implementation (A2.10): behaves as BX, J stays 0."""
+    return BX(ctx, info, m)
+
+
+def BLX_register(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
+    """A8.8.26 BLX (register): target = R[m]; LR = next instruction; BXWritePC(target)."""
+    regs = ctx.regs
+    lr = info.nxt  # ARM: PC - 4; Thumb: (PC - 2)<31:1>:'1'
+
+    def op() -> int:
+        t = regs[m]
+        regs[14] = lr
+        return t if t & 1 else t & 0xFFFFFFFC
+
+    return op
