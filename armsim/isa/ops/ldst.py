@@ -1,0 +1,1193 @@
+"""Load/store semantics (DDI 0406C A8.8, B9.3): LDR/STR and their byte, halfword,
+signed, doubleword and unprivileged forms, LDM/STM, the exclusives, SWP, CLREX
+and the preload hints.
+
+Builders take the arguments the manual's ``EncodingSpecificOperations()``
+leaves (t, n, m, imm32, index, add, wback, shift_t, shift_n, registers, ...),
+so A32 and T32 rows share them; UNPREDICTABLE encodings are the adapters'
+business.  Every op computes its address, performs its memory accesses (any of
+which may raise :class:`~armsim.memory.MemoryFault`, which the engine turns
+into a Data Abort) and only then writes registers, so an aborted instruction
+leaves its base register unchanged (B1.9.9, restored base register model).
+
+Alignment (A3.2.1, Table A3-1): the single LDR/STR/LDRH/STRH/LDRSH (and their
+unprivileged forms) use MemU[] and fault on an unaligned address only when
+SCTLR.A is set (``ctx.align_check``, baked in at build time: ops are flushed
+when SCTLR changes).  LDRD/STRD, LDM/STM, SWP and the exclusives use MemA[] and
+always fault.  Byte accesses never fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Tuple
+
+from armsim.cpu.modes import Mode
+from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined
+from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
+from armsim.isa.ops.alu import exception_return_problem
+from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC
+from armsim.memory import AlignmentFault
+
+M = 0xFFFFFFFF
+
+Reader = Callable[[int], int]
+Writer = Callable[[int, int], None]
+Offset = Callable[[], int]
+
+_HYP = int(Mode.HYP)
+_USR = int(Mode.USR)
+_SYS = int(Mode.SYS)
+
+# SCTLR.SW, bit 10 (B4.1.130): SWP/SWPB enable (Multiprocessing Extensions).
+_SCTLR_SW = 1 << 10
+
+
+# --------------------------------------------------------------------------
+# Memory access helpers (built once per op, never on the hot path)
+# --------------------------------------------------------------------------
+def _reader(ctx: ExecContext, size: int, signed: bool, check: bool) -> Reader:
+    """MemU[] read of ``size`` bytes, zero- or sign-extended to 32 bits (A3.2.1)."""
+    if size == 4:
+        read = ctx.read32
+    elif size == 2:
+        read = ctx.read16
+    else:
+        read = ctx.read8
+        check = False
+    amask = size - 1
+    if signed:
+        sign = 1 << (8 * size - 1)
+        if check:
+
+            def rd_sc(a: int) -> int:
+                if a & amask:
+                    raise AlignmentFault(a, size, False)
+                return ((read(a) ^ sign) - sign) & 0xFFFFFFFF
+
+            return rd_sc
+
+        def rd_s(a: int) -> int:
+            return ((read(a) ^ sign) - sign) & 0xFFFFFFFF
+
+        return rd_s
+    if check:
+
+        def rd_c(a: int) -> int:
+            if a & amask:
+                raise AlignmentFault(a, size, False)
+            return read(a)
+
+        return rd_c
+    return read
+
+
+def _writer(ctx: ExecContext, size: int, check: bool) -> Writer:
+    """MemU[] write of the low ``size`` bytes (A3.2.1)."""
+    if size == 4:
+        write = ctx.write32
+    elif size == 2:
+        write = ctx.write16
+    else:
+        return ctx.write8
+    if not check:
+        return write
+    amask = size - 1
+
+    def wr_c(a: int, v: int) -> None:
+        if a & amask:
+            raise AlignmentFault(a, size, True)
+        write(a, v)
+
+    return wr_c
+
+
+def _shifted(ctx: ExecContext, m: int, shift_t: int, shift_n: int) -> Offset:
+    """``Shift(R[m], shift_t, shift_n, APSR.C)`` as a zero-argument function (A8.4.3)."""
+    regs = ctx.regs
+    flags = ctx.flags
+    k = shift_n
+    if shift_t == SRType_LSL:
+
+        def f_lsl() -> int:
+            return (regs[m] << k) & 0xFFFFFFFF
+
+        return f_lsl
+    if shift_t == SRType_LSR:
+
+        def f_lsr() -> int:
+            return regs[m] >> k
+
+        return f_lsr
+    if shift_t == SRType_ASR:
+
+        def f_asr() -> int:
+            return (((regs[m] ^ 0x80000000) - 0x80000000) >> k) & 0xFFFFFFFF
+
+        return f_asr
+    if shift_t == SRType_ROR:
+        k %= 32
+
+        def f_ror() -> int:
+            x = regs[m]
+            return ((x >> k) | (x << (32 - k))) & 0xFFFFFFFF
+
+        return f_ror
+
+    def f_rrx() -> int:
+        return ((flags[0] & 2) << 30) | (regs[m] >> 1)
+
+    return f_rrx
+
+
+def _unprivileged(ctx: ExecContext, info: InsnInfo, op: Op) -> Op:
+    """LDRT/STRT and relatives: an unprivileged access.
+
+    Without an MMU every access is permitted, so this is the ordinary access,
+    except that UNPREDICTABLE (A8.8.92 etc.: CurrentModeIsHyp()) -- we choose UNDEFINED.
+    """
+    cpu = ctx.cpu
+    take = ctx.exc.TakeUndefInstrException
+    key = info.key
+
+    def op_t() -> int:
+        if cpu.mode == _HYP:
+            return take(key, "UNPREDICTABLE unprivileged load/store in Hyp mode")
+        return op()
+
+    return op_t
+
+
+# --------------------------------------------------------------------------
+# Single loads and stores
+# --------------------------------------------------------------------------
+def _load_pc(ctx: ExecContext, info: InsnInfo, rd: Reader, n: int, off: Offset, add: bool, index: bool,
+             wback: bool) -> Op:
+    """A load into the PC: LoadWritePC() (A2.3.1), which interworks."""
+    regs = ctx.regs
+    take = ctx.exc.TakeUndefInstrException
+    key = info.key
+    s = 1 if add else -1
+
+    def op() -> int:
+        base = regs[n]
+        oa = (base + s * off()) & 0xFFFFFFFF
+        a = oa if index else base
+        v = rd(a)
+        if a & 3:
+            # UNPREDICTABLE (A8.8.63): address<1:0> != '00' for a load to the PC; we
+            # choose UNDEFINED (before writeback).
+            return take(key, "UNPREDICTABLE load to the PC from an unaligned address")
+        if wback:
+            regs[n] = oa
+        return LoadWritePC(v)
+
+    return op
+
+
+def _load_imm(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, imm32: int, index: bool, add: bool,
+              wback: bool) -> Op:
+    regs = ctx.regs
+    nxt = info.nxt
+    if t == 15:
+        if n != 15:
+            info.pc_handled = True
+
+        def const() -> int:
+            return imm32
+
+        return _load_pc(ctx, info, rd, n, const, add, index, wback)
+    d = imm32 if add else -imm32
+    if not wback:
+        dd = d if index else 0
+
+        def op_off() -> int:
+            regs[t] = rd((regs[n] + dd) & 0xFFFFFFFF)
+            return nxt
+
+        return op_off
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + d) & 0xFFFFFFFF
+            regs[t] = rd(a)
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        regs[t] = rd(a)
+        regs[n] = (a + d) & 0xFFFFFFFF
+        return nxt
+
+    return op_post
+
+
+def _load_reg(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, m: int, index: bool, add: bool,
+              wback: bool, shift_t: int, shift_n: int) -> Op:
+    regs = ctx.regs
+    nxt = info.nxt
+    off = _shifted(ctx, m, shift_t, shift_n)
+    if t == 15:
+        if n != 15 and m != 15:
+            info.pc_handled = True
+        return _load_pc(ctx, info, rd, n, off, add, index, wback)
+    if index and not wback and shift_t == SRType_LSL:
+        k = shift_n
+        if k == 0:
+            if add:
+
+                def op_add() -> int:
+                    regs[t] = rd((regs[n] + regs[m]) & 0xFFFFFFFF)
+                    return nxt
+
+                return op_add
+
+            def op_sub() -> int:
+                regs[t] = rd((regs[n] - regs[m]) & 0xFFFFFFFF)
+                return nxt
+
+            return op_sub
+        if add:
+
+            def op_add_k() -> int:
+                regs[t] = rd((regs[n] + (regs[m] << k)) & 0xFFFFFFFF)
+                return nxt
+
+            return op_add_k
+
+        def op_sub_k() -> int:
+            regs[t] = rd((regs[n] - (regs[m] << k)) & 0xFFFFFFFF)
+            return nxt
+
+        return op_sub_k
+    s = 1 if add else -1
+    if not wback:
+        if index:
+
+            def op_off() -> int:
+                regs[t] = rd((regs[n] + s * off()) & 0xFFFFFFFF)
+                return nxt
+
+            return op_off
+
+        def op_base() -> int:
+            regs[t] = rd(regs[n])
+            return nxt
+
+        return op_base
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + s * off()) & 0xFFFFFFFF
+            regs[t] = rd(a)
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        oa = (a + s * off()) & 0xFFFFFFFF  # the offset is read before R[t] is written (t may be m)
+        regs[t] = rd(a)
+        regs[n] = oa
+        return nxt
+
+    return op_post
+
+
+def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: int, add: bool) -> Op:
+    """A load from Align(PC, 4) +/- imm32, the address baked in at build time."""
+    regs = ctx.regs
+    nxt = info.nxt
+    base = info.pcv & ~3
+    addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
+    info.pc_handled = True
+    if t == 15:
+        if addr & 3:
+            take = ctx.exc.TakeUndefInstrException
+            key = info.key
+
+            def op_pc_bad() -> int:
+                rd(addr)
+                # UNPREDICTABLE (A8.8.64): unaligned address for a load to the PC; we choose UNDEFINED.
+                return take(key, "UNPREDICTABLE load to the PC from an unaligned address")
+
+            return op_pc_bad
+
+        def op_pc() -> int:
+            return LoadWritePC(rd(addr))
+
+        return op_pc
+
+    def op() -> int:
+        regs[t] = rd(addr)
+        return nxt
+
+    return op
+
+
+def _store_imm(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, imm32: int, index: bool, add: bool,
+               wback: bool) -> Op:
+    regs = ctx.regs
+    nxt = info.nxt
+    d = imm32 if add else -imm32
+    if not wback:
+        dd = d if index else 0
+
+        def op_off() -> int:
+            wr((regs[n] + dd) & 0xFFFFFFFF, regs[t])
+            return nxt
+
+        return op_off
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + d) & 0xFFFFFFFF
+            wr(a, regs[t])
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        wr(a, regs[t])
+        regs[n] = (a + d) & 0xFFFFFFFF
+        return nxt
+
+    return op_post
+
+
+def _store_reg(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, m: int, index: bool, add: bool,
+               wback: bool, shift_t: int, shift_n: int) -> Op:
+    regs = ctx.regs
+    nxt = info.nxt
+    if index and not wback and shift_t == SRType_LSL:
+        k = shift_n
+        if k == 0:
+            if add:
+
+                def op_add() -> int:
+                    wr((regs[n] + regs[m]) & 0xFFFFFFFF, regs[t])
+                    return nxt
+
+                return op_add
+
+            def op_sub() -> int:
+                wr((regs[n] - regs[m]) & 0xFFFFFFFF, regs[t])
+                return nxt
+
+            return op_sub
+        if add:
+
+            def op_add_k() -> int:
+                wr((regs[n] + (regs[m] << k)) & 0xFFFFFFFF, regs[t])
+                return nxt
+
+            return op_add_k
+
+        def op_sub_k() -> int:
+            wr((regs[n] - (regs[m] << k)) & 0xFFFFFFFF, regs[t])
+            return nxt
+
+        return op_sub_k
+    off = _shifted(ctx, m, shift_t, shift_n)
+    s = 1 if add else -1
+    if not wback:
+        if index:
+
+            def op_off() -> int:
+                wr((regs[n] + s * off()) & 0xFFFFFFFF, regs[t])
+                return nxt
+
+            return op_off
+
+        def op_base() -> int:
+            wr(regs[n], regs[t])
+            return nxt
+
+        return op_base
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + s * off()) & 0xFFFFFFFF
+            wr(a, regs[t])
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        wr(a, regs[t])
+        regs[n] = (a + s * off()) & 0xFFFFFFFF
+        return nxt
+
+    return op_post
+
+
+ImmBuilder = Callable[[ExecContext, InsnInfo, int, int, int, bool, bool, bool], Op]
+RegBuilder = Callable[[ExecContext, InsnInfo, int, int, int, bool, bool, bool, int, int], Op]
+LitBuilder = Callable[[ExecContext, InsnInfo, int, int, bool], Op]
+
+
+def _single(name: str, size: int, signed: bool, load: bool, unpriv: bool, imm_sec: str,
+            reg_sec: str) -> Tuple[ImmBuilder, RegBuilder]:
+    """The (immediate) and (register) builders of one single load/store."""
+
+    def imm(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int, index: bool, add: bool,
+            wback: bool) -> Op:
+        if load:
+            op = _load_imm(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, n, imm32, index, add, wback)
+        else:
+            op = _store_imm(ctx, info, _writer(ctx, size, ctx.align_check), t, n, imm32, index, add, wback)
+        return _unprivileged(ctx, info, op) if unpriv else op
+
+    def reg(ctx: ExecContext, info: InsnInfo, t: int, n: int, m: int, index: bool, add: bool, wback: bool,
+            shift_t: int, shift_n: int) -> Op:
+        if load:
+            op = _load_reg(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, n, m, index, add, wback,
+                           shift_t, shift_n)
+        else:
+            op = _store_reg(ctx, info, _writer(ctx, size, ctx.align_check), t, n, m, index, add, wback,
+                            shift_t, shift_n)
+        return _unprivileged(ctx, info, op) if unpriv else op
+
+    imm.__name__ = imm.__qualname__ = f"{name}_immediate"
+    reg.__name__ = reg.__qualname__ = f"{name}_register"
+    imm.__doc__ = f"{imm_sec} {name} (immediate): args t, n, imm32, index, add, wback."
+    reg.__doc__ = f"{reg_sec} {name} (register): args t, n, m, index, add, wback, shift_t, shift_n."
+    return imm, reg
+
+
+def _literal(name: str, size: int, signed: bool, sec: str) -> LitBuilder:
+    def lit(ctx: ExecContext, info: InsnInfo, t: int, imm32: int, add: bool) -> Op:
+        return _load_literal(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, imm32, add)
+
+    lit.__name__ = lit.__qualname__ = f"{name}_literal"
+    lit.__doc__ = f"{sec} {name} (literal): args t, imm32, add; the address is Align(PC, 4) +/- imm32."
+    return lit
+
+
+# A8.8.62-A8.8.92 (loads), A8.8.203-A8.8.220 (stores).  t == 15 is only
+# architecturally meaningful for LDR (LoadWritePC) and STR/STRT (PCStoreValue).
+LDR_immediate, LDR_register = _single("LDR", 4, False, True, False, "A8.8.63", "A8.8.66")
+LDRB_immediate, LDRB_register = _single("LDRB", 1, False, True, False, "A8.8.68", "A8.8.70")
+LDRH_immediate, LDRH_register = _single("LDRH", 2, False, True, False, "A8.8.80", "A8.8.82")
+LDRSB_immediate, LDRSB_register = _single("LDRSB", 1, True, True, False, "A8.8.84", "A8.8.86")
+LDRSH_immediate, LDRSH_register = _single("LDRSH", 2, True, True, False, "A8.8.88", "A8.8.90")
+STR_immediate, STR_register = _single("STR", 4, False, False, False, "A8.8.204", "A8.8.205")
+STRB_immediate, STRB_register = _single("STRB", 1, False, False, False, "A8.8.207", "A8.8.208")
+STRH_immediate, STRH_register = _single("STRH", 2, False, False, False, "A8.8.217", "A8.8.218")
+LDRT_immediate, LDRT_register = _single("LDRT", 4, False, True, True, "A8.8.92", "A8.8.92")
+LDRBT_immediate, LDRBT_register = _single("LDRBT", 1, False, True, True, "A8.8.71", "A8.8.71")
+LDRHT_immediate, LDRHT_register = _single("LDRHT", 2, False, True, True, "A8.8.83", "A8.8.83")
+LDRSBT_immediate, LDRSBT_register = _single("LDRSBT", 1, True, True, True, "A8.8.87", "A8.8.87")
+LDRSHT_immediate, LDRSHT_register = _single("LDRSHT", 2, True, True, True, "A8.8.91", "A8.8.91")
+STRT_immediate, STRT_register = _single("STRT", 4, False, False, True, "A8.8.220", "A8.8.220")
+STRBT_immediate, STRBT_register = _single("STRBT", 1, False, False, True, "A8.8.209", "A8.8.209")
+STRHT_immediate, STRHT_register = _single("STRHT", 2, False, False, True, "A8.8.219", "A8.8.219")
+
+LDR_literal = _literal("LDR", 4, False, "A8.8.64")
+LDRB_literal = _literal("LDRB", 1, False, "A8.8.69")
+LDRH_literal = _literal("LDRH", 2, False, "A8.8.81")
+LDRSB_literal = _literal("LDRSB", 1, True, "A8.8.85")
+LDRSH_literal = _literal("LDRSH", 2, True, "A8.8.89")
+
+
+# --------------------------------------------------------------------------
+# LDRD / STRD (MemA: word alignment always required, A3.2.1)
+# --------------------------------------------------------------------------
+def LDRD_immediate(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, imm32: int, index: bool, add: bool,
+                   wback: bool) -> Op:
+    """A8.8.72 LDRD (immediate): R[t] = MemA[address,4]; R[t2] = MemA[address+4,4]."""
+    regs = ctx.regs
+    read32 = ctx.read32
+    nxt = info.nxt
+    d = imm32 if add else -imm32
+    if not wback:
+        dd = d if index else 0
+
+        def op_off() -> int:
+            a = (regs[n] + dd) & 0xFFFFFFFF
+            if a & 3:
+                raise AlignmentFault(a, 4, False)
+            v = read32(a)
+            regs[t2] = read32((a + 4) & 0xFFFFFFFF)
+            regs[t] = v
+            return nxt
+
+        return op_off
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + d) & 0xFFFFFFFF
+            if a & 3:
+                raise AlignmentFault(a, 4, False)
+            v = read32(a)
+            regs[t2] = read32((a + 4) & 0xFFFFFFFF)
+            regs[t] = v
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        v = read32(a)
+        regs[t2] = read32((a + 4) & 0xFFFFFFFF)
+        regs[t] = v
+        regs[n] = (a + d) & 0xFFFFFFFF
+        return nxt
+
+    return op_post
+
+
+def LDRD_literal(ctx: ExecContext, info: InsnInfo, t: int, t2: int, imm32: int, add: bool) -> Op:
+    """A8.8.73 LDRD (literal): from Align(PC, 4) +/- imm32 (baked in)."""
+    regs = ctx.regs
+    read32 = ctx.read32
+    nxt = info.nxt
+    base = info.pcv & ~3
+    addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
+    addr2 = (addr + 4) & 0xFFFFFFFF
+    bad = bool(addr & 3)
+    info.pc_handled = True
+
+    def op() -> int:
+        if bad:
+            raise AlignmentFault(addr, 4, False)
+        v = read32(addr)
+        regs[t2] = read32(addr2)
+        regs[t] = v
+        return nxt
+
+    return op
+
+
+def LDRD_register(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, m: int, index: bool, add: bool,
+                  wback: bool) -> Op:
+    """A8.8.74 LDRD (register)."""
+    regs = ctx.regs
+    read32 = ctx.read32
+    nxt = info.nxt
+    s = 1 if add else -1
+
+    def op() -> int:
+        base = regs[n]
+        oa = (base + s * regs[m]) & 0xFFFFFFFF
+        a = oa if index else base
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        v = read32(a)
+        regs[t2] = read32((a + 4) & 0xFFFFFFFF)
+        regs[t] = v
+        if wback:
+            regs[n] = oa
+        return nxt
+
+    return op
+
+
+def STRD_immediate(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, imm32: int, index: bool, add: bool,
+                   wback: bool) -> Op:
+    """A8.8.210 STRD (immediate): MemA[address,4] = R[t]; MemA[address+4,4] = R[t2]."""
+    regs = ctx.regs
+    write32 = ctx.write32
+    nxt = info.nxt
+    d = imm32 if add else -imm32
+    if not wback:
+        dd = d if index else 0
+
+        def op_off() -> int:
+            a = (regs[n] + dd) & 0xFFFFFFFF
+            if a & 3:
+                raise AlignmentFault(a, 4, True)
+            write32(a, regs[t])
+            write32((a + 4) & 0xFFFFFFFF, regs[t2])
+            return nxt
+
+        return op_off
+    if index:
+
+        def op_pre() -> int:
+            a = (regs[n] + d) & 0xFFFFFFFF
+            if a & 3:
+                raise AlignmentFault(a, 4, True)
+            write32(a, regs[t])
+            write32((a + 4) & 0xFFFFFFFF, regs[t2])
+            regs[n] = a
+            return nxt
+
+        return op_pre
+
+    def op_post() -> int:
+        a = regs[n]
+        if a & 3:
+            raise AlignmentFault(a, 4, True)
+        write32(a, regs[t])
+        write32((a + 4) & 0xFFFFFFFF, regs[t2])
+        regs[n] = (a + d) & 0xFFFFFFFF
+        return nxt
+
+    return op_post
+
+
+def STRD_register(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, m: int, index: bool, add: bool,
+                  wback: bool) -> Op:
+    """A8.8.211 STRD (register)."""
+    regs = ctx.regs
+    write32 = ctx.write32
+    nxt = info.nxt
+    s = 1 if add else -1
+
+    def op() -> int:
+        base = regs[n]
+        oa = (base + s * regs[m]) & 0xFFFFFFFF
+        a = oa if index else base
+        if a & 3:
+            raise AlignmentFault(a, 4, True)
+        write32(a, regs[t])
+        write32((a + 4) & 0xFFFFFFFF, regs[t2])
+        if wback:
+            regs[n] = oa
+        return nxt
+
+    return op
+
+
+# --------------------------------------------------------------------------
+# LDM / STM (A8.8.57-A8.8.61, A8.8.199-A8.8.202, PUSH/POP A8.8.131-A8.8.133)
+# --------------------------------------------------------------------------
+def _block(count: int, increment: bool, wordhigher: bool) -> Tuple[int, int]:
+    """(start offset, writeback offset) from R[n] for a block transfer of ``count`` words."""
+    length = 4 * count
+    start = 0 if increment else -length
+    if wordhigher:
+        start += 4
+    return start, (length if increment else -length)
+
+
+def _reg_tuple(registers: int, top: int) -> Tuple[int, ...]:
+    return tuple(i for i in range(top) if registers >> i & 1)
+
+
+def _block_source(load: bool, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int, wd: int,
+                  increment: bool) -> str:
+    """Source of an unrolled LDM/STM op factory (see :func:`_block_factory`)."""
+    count = len(rl) + (1 if pc else 0)
+    body = [f"b = regs[{n}]", f"a = b + {sd}" if sd else "a = b"]
+    # The unrolled accesses use a + 4*j unmasked, so leave wrapping (and
+    # unaligned bases, which fault) to the loop version.
+    if increment:
+        body.append(f"if a & 3 or a > {M - (4 * count - 1)}:")
+    else:
+        body.append("if a & 3 or a < 0:")
+    body.append("    return slow()")
+    for j, i in enumerate(rl):
+        at = f"a + {4 * j}" if j else "a"
+        if not load:
+            body.append(f"mem({at}, regs[{i}])")
+        elif i == n:
+            body.append(f"vn = mem({at})")
+        else:
+            body.append(f"regs[{i}] = mem({at})")
+    if pc:
+        body.append(f"v = mem(a + {4 * len(rl)})")
+    if load and n in rl:
+        body.append(f"regs[{n}] = vn")
+    elif wback:
+        body.append(f"regs[{n}] = (b + {wd}) & 0xFFFFFFFF")
+    if pc:
+        # LoadWritePC (A2.3.1) inlined: bit 0 selects Thumb; ARM targets are word aligned.
+        body.append("return v if v & 1 else v & 0xFFFFFFFC")
+    else:
+        body.append("return nxt")
+    lines = ["def factory(regs, mem, nxt, slow):", "    def op():", *("        " + x for x in body), "    return op"]
+    return "\n".join(lines) + "\n"
+
+
+BlockFactory = Callable[[List[int], Callable[..., Any], int, Op], Op]
+_BLOCK_FACTORIES: Dict[Tuple[Any, ...], BlockFactory] = {}
+
+
+def _block_factory(load: bool, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int, wd: int,
+                   increment: bool) -> BlockFactory:
+    """An unrolled LDM/STM op factory, compiled once per shape (list, base, mode, writeback) and cached."""
+    key = (load, n, rl, pc, wback, sd, wd, increment)
+    f = _BLOCK_FACTORIES.get(key)
+    if f is None:
+        namespace: Dict[str, Any] = {}
+        src = _block_source(load, n, rl, pc, wback, sd, wd, increment)
+        name = f"<armsim.ldst {'LDM' if load else 'STM'} r{n} {rl}{' pc' if pc else ''}{'!' if wback else ''} {sd}>"
+        exec(compile(src, name, "exec"), namespace)
+        f = namespace["factory"]
+        _BLOCK_FACTORIES[key] = f
+    return f
+
+
+def LDM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool, increment: bool,
+            wordhigher: bool) -> Op:
+    """LDM/LDMIA, LDMDA, LDMDB, LDMIB (A8.8.58-A8.8.61) and POP (A8.8.132).
+
+    ``registers`` is the 16-bit list; a loaded PC goes through LoadWritePC
+    (interworking).  UNPREDICTABLE (A8.8.58): wback with Rn in the list -- we
+    choose the loaded value (no writeback).  Rn is written last, so an abort
+    leaves it unchanged.  The op is an unrolled body generated for the list,
+    falling back to a loop for unaligned or wrapping addresses.
+    """
+    rl = _reg_tuple(registers, 15)
+    pc = bool(registers & 0x8000)
+    sd, wd = _block(len(rl) + pc, increment, wordhigher)
+    if n != 15:
+        info.pc_handled = True  # the list's PC is written, never read
+    slow = _ldm_loop(ctx, info, n, rl, pc, wback, sd, wd)
+    factory = _block_factory(True, n, rl, pc, wback, sd, wd, increment)
+    return factory(ctx.regs, ctx.read32, info.nxt, slow)
+
+
+def _ldm_loop(ctx: ExecContext, info: InsnInfo, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int,
+              wd: int) -> Op:
+    """LDM as a loop over the list: handles every address (alignment fault, wrap-around)."""
+    regs = ctx.regs
+    read32 = ctx.read32
+    nxt = info.nxt
+    n_in = n in rl
+
+    def op() -> int:
+        b = regs[n]
+        a = (b + sd) & 0xFFFFFFFF
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        vn = b
+        for i in rl:
+            v = read32(a)
+            if i == n:
+                vn = v
+            else:
+                regs[i] = v
+            a = (a + 4) & 0xFFFFFFFF
+        target = read32(a) if pc else 0
+        if n_in:
+            regs[n] = vn
+        elif wback:
+            regs[n] = (b + wd) & 0xFFFFFFFF
+        return LoadWritePC(target) if pc else nxt
+
+    return op
+
+
+def STM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool, increment: bool,
+            wordhigher: bool) -> Op:
+    """STM/STMIA, STMDA, STMDB, STMIB (A8.8.199-A8.8.202) and PUSH (A8.8.133).
+
+    The value stored for Rn in the list with writeback is UNKNOWN unless Rn is
+    the lowest register; we store the original value in every case.  A stored
+    PC is PCStoreValue() (the PC as an operand, written by build_op).  Unrolled
+    like LDM_any.
+    """
+    rl = _reg_tuple(registers, 16)
+    sd, wd = _block(len(rl), increment, wordhigher)
+    slow = _stm_loop(ctx, info, n, rl, wback, sd, wd)
+    factory = _block_factory(False, n, rl, False, wback, sd, wd, increment)
+    return factory(ctx.regs, ctx.write32, info.nxt, slow)
+
+
+def _stm_loop(ctx: ExecContext, info: InsnInfo, n: int, rl: Tuple[int, ...], wback: bool, sd: int, wd: int) -> Op:
+    """STM as a loop over the list: handles every address (alignment fault, wrap-around)."""
+    regs = ctx.regs
+    write32 = ctx.write32
+    nxt = info.nxt
+
+    def op() -> int:
+        b = regs[n]
+        a = (b + sd) & 0xFFFFFFFF
+        if a & 3:
+            raise AlignmentFault(a, 4, True)
+        for i in rl:
+            write32(a, regs[i])
+            a = (a + 4) & 0xFFFFFFFF
+        if wback:
+            regs[n] = (b + wd) & 0xFFFFFFFF
+        return nxt
+
+    return op
+
+
+def LDM(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.58 LDM/LDMIA/LDMFD (increment after); POP is LDM SP!."""
+    return LDM_any(ctx, info, n, registers, wback, True, False)
+
+
+def LDMDA(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.59 LDMDA/LDMFA."""
+    return LDM_any(ctx, info, n, registers, wback, False, True)
+
+
+def LDMDB(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.60 LDMDB/LDMEA."""
+    return LDM_any(ctx, info, n, registers, wback, False, False)
+
+
+def LDMIB(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.61 LDMIB/LDMED."""
+    return LDM_any(ctx, info, n, registers, wback, True, True)
+
+
+def STM(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.199 STM/STMIA/STMEA."""
+    return STM_any(ctx, info, n, registers, wback, True, False)
+
+
+def STMDA(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.200 STMDA/STMED."""
+    return STM_any(ctx, info, n, registers, wback, False, True)
+
+
+def STMDB(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.201 STMDB/STMFD; PUSH is STMDB SP!."""
+    return STM_any(ctx, info, n, registers, wback, False, False)
+
+
+def STMIB(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool) -> Op:
+    """A8.8.202 STMIB/STMFA."""
+    return STM_any(ctx, info, n, registers, wback, True, True)
+
+
+def _privileged_block_check(ctx: ExecContext, info: InsnInfo, what: str) -> Callable[[], int]:
+    """Run-time mode check of the B9.3 block transfers: 0 = go, else the Undefined exception key."""
+    cpu = ctx.cpu
+    take = ctx.exc.TakeUndefInstrException
+    key = info.key
+
+    def check() -> int:
+        mode = cpu.mode
+        if mode == _HYP:
+            return take(key, f"{what} is UNDEFINED in Hyp mode")
+        if mode in (_USR, _SYS):
+            # UNPREDICTABLE (B9.3.4/B9.3.5/B9.3.17) in User and System modes: we choose UNDEFINED.
+            return take(key, f"UNPREDICTABLE {what} in User or System mode")
+        return -1
+
+    return check
+
+
+def LDM_user_registers(ctx: ExecContext, info: InsnInfo, n: int, registers: int, increment: bool,
+                       wordhigher: bool) -> Op:
+    """B9.3.5 LDM (User registers): load the User-mode R0-R14 from a PL1 mode (no writeback)."""
+    regs = ctx.regs
+    cpu = ctx.cpu
+    read32 = ctx.read32
+    nxt = info.nxt
+    rl = _reg_tuple(registers, 15)
+    sd, _ = _block(len(rl), increment, wordhigher)
+    check = _privileged_block_check(ctx, info, "LDM (User registers)")
+    set_banked = cpu.set_banked
+
+    def op() -> int:
+        k = check()
+        if k >= 0:
+            return k
+        a = (regs[n] + sd) & 0xFFFFFFFF
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        vals: List[int] = []
+        for _ in rl:
+            vals.append(read32(a))
+            a = (a + 4) & 0xFFFFFFFF
+        for i, v in zip(rl, vals):
+            if i < 8:
+                regs[i] = v
+            else:
+                set_banked(_USR, i, v)
+        return nxt
+
+    return op
+
+
+def STM_user_registers(ctx: ExecContext, info: InsnInfo, n: int, registers: int, increment: bool,
+                       wordhigher: bool) -> Op:
+    """B9.3.17 STM (User registers): store the User-mode R0-R14 (and PCStoreValue) from a PL1 mode."""
+    regs = ctx.regs
+    cpu = ctx.cpu
+    write32 = ctx.write32
+    nxt = info.nxt
+    rl = _reg_tuple(registers, 16)
+    sd, _ = _block(len(rl), increment, wordhigher)
+    check = _privileged_block_check(ctx, info, "STM (User registers)")
+    get_banked = cpu.get_banked
+
+    def op() -> int:
+        k = check()
+        if k >= 0:
+            return k
+        a = (regs[n] + sd) & 0xFFFFFFFF
+        if a & 3:
+            raise AlignmentFault(a, 4, True)
+        for i in rl:
+            write32(a, regs[i] if i < 8 or i == 15 else get_banked(_USR, i))
+            a = (a + 4) & 0xFFFFFFFF
+        return nxt
+
+    return op
+
+
+def LDM_exception_return(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool, increment: bool,
+                         wordhigher: bool) -> Op:
+    """B9.3.4 LDM (exception return): load registers and the PC, then CPSR <- SPSR.
+
+    ``registers`` lists R0-R14 (the PC is implied).  UNPREDICTABLE: wback with
+    Rn in the list -- we choose the loaded value; an SPSR that CPSRWriteByInstr
+    may not restore (a reserved mode, Monitor from Non-secure, Hyp from PL1;
+    the same check as SUBS PC, LR) -- we choose UNDEFINED, taken after the
+    loads and before any register is written.
+    """
+    regs = ctx.regs
+    cpu = ctx.cpu
+    read32 = ctx.read32
+    take = ctx.exc.TakeUndefInstrException
+    key = info.key
+    rl = _reg_tuple(registers & 0x7FFF, 15)
+    sd, wd = _block(len(rl) + 1, increment, wordhigher)
+    do_wb = wback and n not in rl
+    check = _privileged_block_check(ctx, info, "LDM (exception return)")
+    spsrs = cpu.spsr
+
+    def op() -> int:
+        k = check()
+        if k >= 0:
+            return k
+        b = regs[n]
+        a = (b + sd) & 0xFFFFFFFF
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        vals: List[int] = []
+        for _ in rl:
+            vals.append(read32(a))
+            a = (a + 4) & 0xFFFFFFFF
+        new_pc = read32(a)
+        spsr = spsrs[cpu.mode]
+        why = exception_return_problem(cpu, spsr)
+        if why is not None:
+            return take(key, f"B9.3.4: {why} (UNPREDICTABLE)")
+        for i, v in zip(rl, vals):
+            regs[i] = v
+        if do_wb:
+            regs[n] = (b + wd) & 0xFFFFFFFF
+        return ExceptionReturnKey(cpu, new_pc, spsr)
+
+    return op
+
+
+# --------------------------------------------------------------------------
+# Exclusives (A3.4) and SWP
+# --------------------------------------------------------------------------
+def _ldrex(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int, size: int) -> Op:
+    regs = ctx.regs
+    read = ctx.read32 if size == 4 else ctx.read16 if size == 2 else ctx.read8
+    setmon = ctx.monitor.SetExclusiveMonitors
+    nxt = info.nxt
+    amask = size - 1
+
+    def op() -> int:
+        a = (regs[n] + imm32) & 0xFFFFFFFF
+        if a & amask:
+            raise AlignmentFault(a, size, False)
+        v = read(a)
+        setmon(a, size)
+        regs[t] = v
+        return nxt
+
+    return op
+
+
+def _strex(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int, imm32: int, size: int) -> Op:
+    regs = ctx.regs
+    write = ctx.write32 if size == 4 else ctx.write16 if size == 2 else ctx.write8
+    passed = ctx.monitor.ExclusiveMonitorsPass
+    nxt = info.nxt
+    amask = size - 1
+
+    def op() -> int:
+        a = (regs[n] + imm32) & 0xFFFFFFFF
+        if a & amask:
+            raise AlignmentFault(a, size, True)
+        if passed(a, size):
+            write(a, regs[t])
+            regs[d] = 0
+        else:
+            regs[d] = 1
+        return nxt
+
+    return op
+
+
+def LDREX(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int) -> Op:
+    """A8.8.75 LDREX: R[t] = MemA[R[n] + imm32, 4]; tag the address for the local monitor."""
+    return _ldrex(ctx, info, t, n, imm32, 4)
+
+
+def LDREXB(ctx: ExecContext, info: InsnInfo, t: int, n: int) -> Op:
+    """A8.8.76 LDREXB."""
+    return _ldrex(ctx, info, t, n, 0, 1)
+
+
+def LDREXH(ctx: ExecContext, info: InsnInfo, t: int, n: int) -> Op:
+    """A8.8.78 LDREXH."""
+    return _ldrex(ctx, info, t, n, 0, 2)
+
+
+def STREX(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int, imm32: int) -> Op:
+    """A8.8.212 STREX: store if ExclusiveMonitorsPass; R[d] = 0 on success, 1 on failure."""
+    return _strex(ctx, info, d, t, n, imm32, 4)
+
+
+def STREXB(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int) -> Op:
+    """A8.8.213 STREXB."""
+    return _strex(ctx, info, d, t, n, 0, 1)
+
+
+def STREXH(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int) -> Op:
+    """A8.8.215 STREXH."""
+    return _strex(ctx, info, d, t, n, 0, 2)
+
+
+def LDREXD(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int) -> Op:
+    """A8.8.77 LDREXD: a doubleword-aligned MemA[address, 8]; R[t] gets the word at the lower address."""
+    regs = ctx.regs
+    read32 = ctx.read32
+    setmon = ctx.monitor.SetExclusiveMonitors
+    nxt = info.nxt
+
+    def op() -> int:
+        a = regs[n]
+        if a & 7:
+            raise AlignmentFault(a, 8, False)
+        v = read32(a)
+        v2 = read32((a + 4) & 0xFFFFFFFF)
+        setmon(a, 8)
+        regs[t] = v
+        regs[t2] = v2
+        return nxt
+
+    return op
+
+
+def STREXD(ctx: ExecContext, info: InsnInfo, d: int, t: int, t2: int, n: int) -> Op:
+    """A8.8.214 STREXD: R[t] to the lower word, R[t2] to the upper (either endianness)."""
+    regs = ctx.regs
+    write32 = ctx.write32
+    passed = ctx.monitor.ExclusiveMonitorsPass
+    nxt = info.nxt
+
+    def op() -> int:
+        a = regs[n]
+        if a & 7:
+            raise AlignmentFault(a, 8, True)
+        if passed(a, 8):
+            write32(a, regs[t])
+            write32((a + 4) & 0xFFFFFFFF, regs[t2])
+            regs[d] = 0
+        else:
+            regs[d] = 1
+        return nxt
+
+    return op
+
+
+def CLREX(ctx: ExecContext, info: InsnInfo) -> Op:
+    """A8.8.32 CLREX: ClearExclusiveLocal()."""
+    clear = ctx.monitor.ClearExclusiveLocal
+    nxt = info.nxt
+
+    def op() -> int:
+        clear()
+        return nxt
+
+    return op
+
+
+def SWP(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, size: int) -> Op:
+    """A8.8.229 SWP, SWPB: data = MemA[R[n], size]; MemA[R[n], size] = R[t2]; R[t] = data.
+
+    With the Multiprocessing Extensions (Cortex-A15) SWP and SWPB are UNDEFINED
+    unless SCTLR.SW is set (B4.1.130); the bit is read when the op is built
+    (ops are flushed when SCTLR changes).
+    """
+    if not ctx.cpu.sctlr & _SCTLR_SW:
+        raise Undefined("SWP/SWPB disabled (SCTLR.SW == 0)")
+    regs = ctx.regs
+    nxt = info.nxt
+    if size == 1:
+        read8 = ctx.read8
+        write8 = ctx.write8
+
+        def op_b() -> int:
+            a = regs[n]
+            v = read8(a)
+            write8(a, regs[t2])
+            regs[t] = v
+            return nxt
+
+        return op_b
+    read32 = ctx.read32
+    write32 = ctx.write32
+
+    def op() -> int:
+        a = regs[n]
+        if a & 3:
+            raise AlignmentFault(a, 4, False)
+        v = read32(a)
+        write32(a, regs[t2])
+        regs[t] = v
+        return nxt
+
+    return op
+
+
+# --------------------------------------------------------------------------
+# Preload hints: no cache model, so they do nothing (and never fault)
+# --------------------------------------------------------------------------
+def _nop(info: InsnInfo) -> Op:
+    nxt = info.nxt
+    info.pc_handled = True
+
+    def op() -> int:
+        return nxt
+
+    return op
+
+
+def PLD_immediate(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, add: bool, is_pldw: bool) -> Op:
+    """A8.8.126 PLD, PLDW (immediate): a hint; no effect here."""
+    return _nop(info)
+
+
+def PLD_literal(ctx: ExecContext, info: InsnInfo, imm32: int, add: bool) -> Op:
+    """A8.8.127 PLD (literal): a hint; no effect here."""
+    return _nop(info)
+
+
+def PLD_register(ctx: ExecContext, info: InsnInfo, n: int, m: int, add: bool, is_pldw: bool, shift_t: int,
+                 shift_n: int) -> Op:
+    """A8.8.128 PLD, PLDW (register): a hint; no effect here."""
+    return _nop(info)
+
+
+def PLI_immediate(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, add: bool) -> Op:
+    """A8.8.129 PLI (immediate, literal): a hint; no effect here."""
+    return _nop(info)
+
+
+def PLI_register(ctx: ExecContext, info: InsnInfo, n: int, m: int, add: bool, shift_t: int, shift_n: int) -> Op:
+    """A8.8.130 PLI (register): a hint; no effect here."""
+    return _nop(info)
+
+
+def memory_hint_nop(ctx: ExecContext, info: InsnInfo) -> Op:
+    """A5.7.1 Unallocated memory hint: treated as NOP."""
+    return _nop(info)
