@@ -170,13 +170,14 @@ class Memory:
         addr &= MASK32
         r = self.find(addr)
         if r is None or addr + size > r.end:
-            if r is not None or size > 1:
-                # Possibly straddling two regions: go byte by byte.
-                value = 0
-                for i in range(size):
-                    value |= self._slow_read((addr + i) & MASK32, 1) << (8 * i)
-                return value
-            raise BusFault(addr, size, False)
+            # Unmapped, or straddling two regions: every byte must be mapped.
+            for i in range(size):
+                if self.find((addr + i) & MASK32) is None:
+                    raise BusFault(addr, size, False)
+            value = 0
+            for i in range(size):
+                value |= self._slow_read((addr + i) & MASK32, 1) << (8 * i)
+            return value
         off = addr - r.base
         if r.data is not None:
             return int.from_bytes(r.data[off : off + size], "little")
@@ -193,7 +194,7 @@ class Memory:
             for i in range(size):
                 rr = self.find((addr + i) & MASK32)
                 if rr is None or rr.kind == "rom":
-                    raise BusFault((addr + i) & MASK32, size, True)
+                    raise BusFault(addr, size, True)
             for i in range(size):
                 self._slow_write((addr + i) & MASK32, 1, (value >> (8 * i)) & 0xFF)
             return
@@ -262,7 +263,7 @@ class Memory:
                 if 0 <= off < size - 1:
                     if off & 1 or halves is None:
                         return data[off] | (data[off + 1] << 8)
-                    return halves[off >> 1]  # type: ignore[no-any-return]
+                    return halves[off >> 1]
                 return slow_read(addr, 2)
 
             def read32(addr: int) -> int:
@@ -270,7 +271,7 @@ class Memory:
                 if 0 <= off < size - 3:
                     if off & 3 or words is None:
                         return int.from_bytes(data[off : off + 4], "little")
-                    return words[off >> 2]  # type: ignore[no-any-return]
+                    return words[off >> 2]
                 return slow_read(addr, 4)
 
             def write8(addr: int, value: int) -> None:

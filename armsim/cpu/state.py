@@ -74,18 +74,32 @@ class CPUState:
     """Architectural register state of one ARMv7-A processor."""
 
     def __init__(self) -> None:
+        # The list objects are created once: decoded ops hold them (reset refills them).
         self.regs: List[int] = [0] * 16
         self.phys: List[int] = [0] * N_PHYS
         self.flags: List[int] = [0, 0, 0]  # NZCV, Q, GE
-        self.mode: int = int(Mode.SVC)
+        self.spsr: Dict[int, int] = dict.fromkeys(MODES_WITH_SPSR, 0)
+        # Listeners told when state baked into decoded ops changes (CPSR.E, SCTLR).
+        self.decode_listeners: List = []
+        self.reset()
+
+    # -- reset ------------------------------------------------------------
+    def reset(self) -> None:
+        """B1.9.1 Reset: SVC mode, A/I/F set, IT/J clear, T from SCTLR.TE, E from SCTLR.EE.
+
+        Registers are refilled in place (their list objects never change).
+        """
+        self.regs[:] = [0] * 16
+        self.phys[:] = [0] * N_PHYS
+        self.flags[:] = [0, 0, 0]
+        for m in self.spsr:
+            self.spsr[m] = 0
+        self.mode = int(Mode.SVC)
         self.A = 1
         self.I = 1
         self.F = 1
-        self.E = 0
         self.J = 0
-        self.T = 0
         self.IT = 0
-        self.spsr: Dict[int, int] = {m: 0 for m in MODES_WITH_SPSR}
         # System control state the core needs before the CP15 model exists.
         self.sctlr = SCTLR_RESET
         self.vbar = 0
@@ -94,15 +108,9 @@ class CPUState:
         self.scr_ns = 0  # SCR.NS: 0 = Secure (the reset state)
         # The Event Register (B1.8 "Wait For Event and Send Event"): set by SEV, consumed by WFE.
         self.event_register = 0
-        # Listeners told when state baked into decoded ops changes (CPSR.E, SCTLR).
-        self.decode_listeners: List = []
-
-    # -- reset ------------------------------------------------------------
-    def reset(self) -> None:
-        """B1.9.1 Reset: SVC mode, A/I/F set, IT/J clear, T from SCTLR.TE, E from SCTLR.EE."""
-        self.__init__()  # type: ignore[misc]
         self.T = SCTLR["TE"].get(self.sctlr)
         self.E = SCTLR["EE"].get(self.sctlr)
+        self.decode_state_changed()
 
     # -- banking ------------------------------------------------------------
     def set_mode(self, new_mode: int) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, List, Optional
 
+from armsim.signals import GuestExit, GuestHalt, SemihostingCall
+
 if TYPE_CHECKING:
     from armsim.coproc.bus import CoprocessorBus
     from armsim.cpu.exceptions import ExceptionModel
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from armsim.memory import Memory
 
 Op = Callable[[], int]
+
+__all__ = ["ExecContext", "GuestExit", "GuestHalt", "InsnInfo", "Op", "SemihostingCall", "Undefined", "Unpredictable"]
 
 
 class Undefined(Exception):
@@ -30,23 +34,6 @@ class Unpredictable(Undefined):
 
     The message names the manual section, e.g. ``"A8.8.4: d == 15 with S"``.
     """
-
-
-class GuestExit(Exception):
-    """The guest asked to stop (semihosting SYS_EXIT); carries the exit code."""
-
-    def __init__(self, code: int, reason: str = "exit") -> None:
-        super().__init__(code, reason)
-        self.code = code
-        self.reason = reason
-
-
-class GuestHalt(Exception):
-    """The guest waits for an event that can never come (WFI/WFE with no interrupt source)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class InsnInfo:
@@ -80,8 +67,9 @@ class ExecContext:
         self.exc = exc
         self.bus = bus
         self.monitor = mem.monitor
-        # Semihosting entry: called with the operation in r0 and argument in r1;
-        # returns nothing (results go to r0).  None = semihosting disabled.
+        # Semihosting entry, called by the engine when an op raises SemihostingCall:
+        # operation in r0, argument in r1, result to r0.  None = semihosting disabled
+        # (the trapping instructions then behave architecturally).
         self.semihost: Optional[Callable[[], None]] = None
         # Flush every decoded op (state baked into ops changed).
         self.flush: Callable[[], None] = lambda: None

@@ -19,7 +19,7 @@ import enum
 from typing import Callable, Dict, Optional, Tuple
 
 from armsim.errors import GuestError
-from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op
+from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa import a32
 from armsim.isa.build import build_op, undefined_op
 from armsim.isa.decoder import Row
@@ -59,6 +59,8 @@ class Engine:
         ctx.flush = self.flush
         self.cpu.decode_listeners.append(self.flush)
         self.instructions = 0
+        # The exact instruction count while a semihosting call runs (time calls).
+        self.now = 0
         self.last_exit_code: Optional[int] = None
 
     # -- decode ---------------------------------------------------------------
@@ -158,6 +160,19 @@ class Engine:
                     pc = exc.TakeDataAbortException(
                         pc, e.addr, e.fs, e.is_write, f"{e.describe()} by the instruction at {pc & ~1:#010x}"
                     )
+                except SemihostingCall as e:
+                    # Time seen by the call: the instructions retired before the trap.
+                    self.now = self.instructions + done + i
+                    done += i + 1
+                    handler = self.ctx.semihost
+                    assert handler is not None  # ops raise SemihostingCall only when set
+                    try:
+                        handler()
+                    except GuestExit as ex:
+                        self.last_exit_code = ex.code
+                        pc = e.nxt
+                        return StopReason.EXIT, ex.reason
+                    pc = e.nxt
                 except GuestExit as e:
                     done += i + 1
                     self.last_exit_code = e.code
@@ -173,4 +188,5 @@ class Engine:
             return StopReason.ERROR, str(e)
         finally:
             self.instructions += done
+            self.now = self.instructions
             self._sync(pc)

@@ -23,6 +23,7 @@ from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.exec.context import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
+from armsim.signals import SemihostingCall
 from armsim.memory import AlignmentFault
 
 MASK32 = 0xFFFFFFFF
@@ -475,10 +476,8 @@ def SVC(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
         nxt = info.nxt
 
         def op_semihost() -> int:
-            handler = ctx.semihost
-            if handler is not None:
-                handler()
-                return nxt
+            if ctx.semihost is not None:
+                raise SemihostingCall(nxt)
             return take(key, size)
 
         return op_semihost
@@ -503,11 +502,8 @@ def BKPT(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
     why = f"BKPT #{imm32:#x} at {addr:#010x} (debug event)"
 
     def op() -> int:
-        if semihosting:
-            handler = ctx.semihost
-            if handler is not None:
-                handler()
-                return nxt
+        if semihosting and ctx.semihost is not None:
+            raise SemihostingCall(nxt)
         return pabt(key, addr, FS_DEBUG, why)
 
     return op
@@ -521,10 +517,8 @@ def HLT_semihosting(ctx: ExecContext, info: InsnInfo) -> Op:
     nxt = info.nxt
 
     def op() -> int:
-        handler = ctx.semihost
-        if handler is not None:
-            handler()
-            return nxt
+        if ctx.semihost is not None:
+            raise SemihostingCall(nxt)
         return take(key, "HLT #0xf000 with semihosting disabled (UNDEFINED in ARMv7)")
 
     return op

@@ -1,0 +1,188 @@
+"""The ``armsim`` command.
+
+::
+
+    armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace] [--fs-root DIR]
+               [--ram BASE:SIZE] [-- ARGS...]
+    armsim --version
+
+``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
+of a source checkout), runs it with semihosting, streams the guest's console
+output to stdout, and prints a summary table on stderr.  ``--trace`` prints
+one line per executed instruction on stderr.  Arguments after ``--`` are
+passed to the guest (its argv[0] is the ELF's file name).
+
+Process exit status:
+
+* the guest's exit status (SYS_EXIT / SYS_EXIT_EXTENDED), modulo 256;
+* 124: the instruction limit (``--max-insns``) was reached (as timeout(1));
+* 125: the guest stopped with an error (e.g. an exception with no handler
+  installed) or halted waiting for an interrupt that cannot come;
+* 130: interrupted (Ctrl-C);
+* 2: bad usage, an ELF that cannot be loaded, or a bad option
+  (``armsim: error: <reason>``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+from rich.console import Console
+from rich.table import Table
+
+import armsim
+from armsim.errors import ConfigError, ElfLoadError
+from armsim.exec.engine import StopReason
+from armsim.machine import DEFAULT_RAM, Machine, RunResult
+from armsim.timing.profiles import DEFAULT_CPU, profile_names
+
+EXIT_LIMIT = 124
+EXIT_GUEST_ERROR = 125
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+_SUFFIXES = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def default_guest() -> Path:
+    """The bundled hello.elf of a source checkout (not shipped in an installed wheel)."""
+    return Path(__file__).resolve().parents[1] / "examples" / "guests" / "hello.elf"
+
+
+def parse_size(text: str) -> int:
+    """An integer (any base prefix), optionally with a K/M/G (binary) suffix."""
+    t = text.strip()
+    mult = 1
+    if t and t[-1].upper() in _SUFFIXES:
+        mult = _SUFFIXES[t[-1].upper()]
+        t = t[:-1]
+    try:
+        return int(t, 0) * mult
+    except ValueError:
+        raise ConfigError(f"bad number {text!r}") from None
+
+
+def parse_ram(text: str) -> Tuple[int, int]:
+    """``BASE:SIZE``, e.g. ``0:128M`` or ``0x80000000:0x10000000``."""
+    base, sep, size = text.partition(":")
+    if not sep:
+        raise ConfigError(f"--ram takes BASE:SIZE (e.g. 0:128M), not {text!r}")
+    return parse_size(base), parse_size(size)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = parse_size(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="armsim", description="ARMv7-A instruction-set simulator")
+    parser.add_argument("--version", action="version", version=f"armsim {armsim.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="run an ELF executable with semihosting",
+        description="Run a 32-bit ARM ELF executable. Arguments after -- go to the guest.",
+        epilog="exit status: the guest's; 124 instruction limit; 125 guest error or halt; 2 load/option error",
+    )
+    run.add_argument("elf", nargs="?", help="the ELF file (default: the bundled examples/guests/hello.elf)")
+    run.add_argument("--cpu", default=DEFAULT_CPU, help=f"CPU profile: {', '.join(profile_names())} "
+                                                        f"(default {DEFAULT_CPU})")
+    run.add_argument("--max-insns", type=_positive_int, default=None, metavar="N",
+                     help="stop after N instructions (default: no limit)")
+    run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
+    run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
+    run.add_argument("--ram", metavar="BASE:SIZE", default=None,
+                     help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    return parser
+
+
+def _summary(result: RunResult) -> Table:
+    table = Table(title="armsim run", show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    table.add_row("exit code", "-" if result.exit_code is None else str(result.exit_code))
+    table.add_row("stop reason", result.stop_reason.value)
+    if result.message:
+        table.add_row("message", result.message)
+    table.add_row("instructions", f"{result.instructions:,}")
+    table.add_row("cycles", f"{result.cycles:,}")
+    table.add_row("wall time", f"{result.wall_time:.3f} s")
+    table.add_row("MIPS", f"{result.mips:.2f}")
+    exc = ", ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in sorted(result.exceptions.items()))
+    table.add_row("exceptions taken", exc or "none")
+    return table
+
+
+def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) -> int:
+    if args.elf is None:
+        path = default_guest()
+        if not path.is_file():
+            err.print(f"armsim: error: no ELF given and the default guest {path} is missing "
+                      "(it ships with the source tree, not the installed package); name an ELF file",
+                      markup=False, highlight=False, soft_wrap=True)
+            return EXIT_USAGE
+        elf = str(path)
+    else:
+        elf = args.elf
+    try:
+        ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
+        stdin = getattr(sys.stdin, "buffer", None)
+        machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
+                          argv=[Path(elf).name, *guest_args], stdin=stdin)
+        machine.load_elf(elf)
+    except (ElfLoadError, ConfigError) as e:
+        err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    try:
+        result = machine.run(max_instructions=args.max_insns, trace=args.trace)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        err.print(f"armsim: interrupted after {machine.instructions:,} instructions", markup=False, soft_wrap=True)
+        return EXIT_INTERRUPTED
+    finally:
+        machine.close()
+    sys.stdout.flush()
+    err.print(_summary(result))
+    stop = result.stop_reason
+    if stop is StopReason.EXIT:
+        assert result.exit_code is not None
+        return result.exit_code & 0xFF
+    if stop is StopReason.LIMIT:
+        err.print(f"armsim: instruction limit reached: stopped after {result.instructions:,} instructions "
+                  "(raise --max-insns)", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_LIMIT
+    what = "guest error" if stop is StopReason.ERROR else "guest halted"
+    err.print(f"armsim: {what}: {result.message}", markup=False, highlight=False, soft_wrap=True)
+    return EXIT_GUEST_ERROR
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the ``armsim`` script; returns the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    guest_args: List[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, guest_args = argv[:i], argv[i + 1 :]
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, usage errors
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
+    err = Console(stderr=True)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return _cmd_run(args, guest_args, err)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,419 @@
+"""Machine: one ARMv7-A CPU, RAM, the coprocessor bus, the engine and host services.
+
+::
+
+    m = Machine(cpu="cortex-a15")
+    m.load_elf("examples/guests/hello.elf")
+    result = m.run(max_instructions=10_000_000)
+
+Choices (documented defaults):
+
+* RAM is one region, ``ram=(base, size)``, default 128 MiB at address 0.
+* :meth:`Machine.load_elf` puts the CPU in its reset state (B1.9.1: SVC mode,
+  A/I/F set, ARM or Thumb state from the entry point's bit 0), sets the PC to
+  the entry point and SP to the top of RAM (``base + size``, modulo 2**32).
+  newlib's crt0 replaces SP with the SYS_HEAPINFO stack base anyway.
+* SYS_HEAPINFO: the heap starts just above the highest loaded byte (rounded
+  up to 16 bytes) and ends where the stack region begins; the stack base is
+  the top of RAM and its limit :data:`STACK_SIZE` (1 MiB) below, or the heap
+  base when RAM is smaller than that.
+* The guest's command line (SYS_GET_CMDLINE) is ``argv`` joined with spaces
+  (arguments containing spaces are quoted); ``argv`` includes the program
+  name and defaults to ``[<ELF file name>]``.
+* An exception whose vector is unmapped or holds 0 (nothing installed) stops
+  the run with :attr:`StopReason.ERROR` and a message naming the exception,
+  the faulting address, the PC and the instruction (word and decoder row).
+* Everything is deterministic: the same ELF and options give the same
+  output, exit code and instruction count (semihosting time is derived from
+  the instruction count, see :mod:`armsim.host.semihosting`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
+
+from armsim.coproc.bus import CoprocessorBus
+from armsim.cpu.exceptions import ExceptionKind, ExceptionModel
+from armsim.cpu.modes import Mode
+from armsim.cpu.state import CPUState
+from armsim.errors import ConfigError, GuestError
+from armsim.exec.context import ExecContext
+from armsim.exec.engine import Engine, FetchFault, StopReason
+from armsim.host.semihosting import Semihosting, Sink
+from armsim.loader.elf import ElfImage, load_image, read_elf
+from armsim.memory import Memory
+from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
+
+MASK32 = 0xFFFFFFFF
+MiB = 1 << 20
+DEFAULT_RAM: Tuple[int, int] = (0, 128 * MiB)
+STACK_SIZE = 1 * MiB
+HEAP_ALIGN = 16
+# CPSR at reset (B1.9.1): SVC mode, A, I and F set, ARM state, little-endian.
+RESET_CPSR = int(Mode.SVC) | 0x1C0
+
+_EXCEPTION_TITLES = {
+    ExceptionKind.RESET: "Reset",
+    ExceptionKind.UNDEFINED: "Undefined Instruction",
+    ExceptionKind.SVC: "Supervisor Call",
+    ExceptionKind.PREFETCH_ABORT: "Prefetch Abort",
+    ExceptionKind.DATA_ABORT: "Data Abort",
+    ExceptionKind.HYP_TRAP: "Hyp Trap",
+    ExceptionKind.IRQ: "IRQ",
+    ExceptionKind.FIQ: "FIQ",
+}
+
+
+@dataclass
+class RunResult:
+    """What one :meth:`Machine.run` call did.
+
+    ``instructions``, ``exceptions``, ``output`` and ``error_output`` cover
+    this call only.  ``cycles`` equals ``instructions`` until the timing
+    model arrives.  ``exit_code`` is set only when the guest exited
+    (:attr:`StopReason.EXIT`); it is the guest's status as a signed 32-bit value.
+    """
+
+    exit_code: Optional[int]
+    stop_reason: StopReason
+    message: str
+    instructions: int
+    cycles: int
+    wall_time: float
+    mips: float
+    exceptions: Dict[str, int] = field(default_factory=dict)
+    output: bytes = b""
+    error_output: bytes = b""
+
+
+class TraceRecord(NamedTuple):
+    """One executed instruction, as the trace reports it."""
+
+    addr: int
+    thumb: bool
+    word: Optional[int]  # None if the fetch faults
+    row: str  # decoder row name ("UNDEFINED" if none)
+    symbol: str  # "func+0x10", or "" without symbols
+
+    def __str__(self) -> str:
+        word = "????????" if self.word is None else (f"{self.word:04x}" if self.thumb and self.word < 0x10000
+                                                      else f"{self.word:08x}")
+        sym = f" <{self.symbol}>" if self.symbol else ""
+        return f"{self.addr:08x}{sym}: {word:>8}  {self.row}"
+
+
+TraceArg = Union[bool, Callable[[TraceRecord], Any], None]
+
+
+class Machine:
+    """An ARMv7-A system: CPU + RAM + coprocessor bus + engine (+ semihosting)."""
+
+    def __init__(
+        self,
+        cpu: str = DEFAULT_CPU,
+        ram: Tuple[int, int] = DEFAULT_RAM,
+        semihosting: bool = True,
+        fs_root: Optional[Union[str, os.PathLike[str]]] = None,
+        argv: Optional[Sequence[str]] = None,
+        stdout: Sink = None,
+        stderr: Sink = None,
+        stdin: Optional[IO[bytes]] = None,
+    ) -> None:
+        """``stdout``/``stderr``: where console output goes (default the process's
+        streams; ``False`` = capture only).  ``stdin``: console input (default
+        none: the guest reads end-of-file)."""
+        self.profile: CpuProfile = get_profile(cpu)
+        self.ram_base, self.ram_size = _check_ram(ram)
+        root: Optional[str] = None
+        if fs_root is not None:
+            root = os.fspath(fs_root)
+            if not os.path.isdir(root):
+                raise ConfigError(f"file-system root {root!r} is not a directory")
+        self.argv = [str(a) for a in argv] if argv is not None else None
+
+        self._cpu = CPUState()
+        self._mem = Memory()
+        try:
+            self._mem.map_ram(self.ram_base, self.ram_size)
+        except MemoryError:
+            raise ConfigError(f"cannot allocate {self.ram_size} bytes of RAM") from None
+        self.exc = ExceptionModel(self._cpu)
+        self.bus = CoprocessorBus()
+        self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
+        self.engine = Engine(self.ctx)
+        self.exc.handler_missing = self._handler_missing
+        self._missing: Optional[Tuple[ExceptionKind, int]] = None
+
+        self.image: Optional[ElfImage] = None
+        self.semihosting: Optional[Semihosting] = None
+        if semihosting:
+            self.semihosting = Semihosting(
+                self.ctx,
+                instructions=self.instructions_now,
+                heap_info=self.heap_info,
+                cmdline=self._cmdline(),
+                fs_root=root,
+                stdout=stdout,
+                stderr=stderr,
+                stdin=stdin,
+            )
+            self.ctx.semihost = self.semihosting
+        self.last_stop: Optional[StopReason] = None
+        self.exit_code: Optional[int] = None
+        self._trace_cache: Dict[Tuple[int, int], TraceRecord] = {}
+        self.reset()
+
+    # -- properties ------------------------------------------------------------------
+    @property
+    def cpu(self) -> CPUState:
+        return self._cpu
+
+    @property
+    def mem(self) -> Memory:
+        return self._mem
+
+    @property
+    def ram_end(self) -> int:
+        return self.ram_base + self.ram_size
+
+    @property
+    def instructions(self) -> int:
+        """Instructions executed since the machine was created (between runs)."""
+        return self.engine.instructions
+
+    @property
+    def output(self) -> bytes:
+        """All console output so far (standard output)."""
+        return self.semihosting.output if self.semihosting is not None else b""
+
+    # -- setup -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Reset state (B1.9.1): registers zero, SVC mode with A/I/F set, ARM state, SP at the top of RAM."""
+        cpu = self._cpu
+        cpu.reset()
+        cpu.regs[13] = self.ram_end & MASK32
+        self._mem.monitor.ClearExclusiveLocal()
+        self.engine.flush()
+        self.last_stop = None
+        self.exit_code = None
+
+    def load_elf(self, path: Union[str, os.PathLike[str]]) -> ElfImage:
+        """Load an executable (ElfLoadError on any problem), reset the CPU and point it at the entry."""
+        image = read_elf(path)
+        load_image(image, self._mem)
+        self.image = image
+        self._trace_cache.clear()
+        self.reset()
+        self._cpu.regs[15] = image.entry
+        self._cpu.T = int(image.thumb)
+        if self.semihosting is not None:
+            self.semihosting.cmdline = self._cmdline()
+        return image
+
+    def _cmdline(self) -> str:
+        argv = self.argv
+        if argv is None:
+            argv = [os.path.basename(self.image.path)] if self.image is not None else ["armsim-guest"]
+        return " ".join(_quote(a) for a in argv)
+
+    def heap_info(self) -> Tuple[int, int, int, int]:
+        """(heap base, heap limit, stack base, stack limit) for SYS_HEAPINFO (see the module doc)."""
+        top = self.ram_end
+        heap_base = self.ram_base
+        if self.image is not None:
+            end = self.image.end
+            if self.ram_base <= end <= top:
+                heap_base = end
+        heap_base = min((heap_base + HEAP_ALIGN - 1) & ~(HEAP_ALIGN - 1), top)
+        stack_limit = max(top - STACK_SIZE, heap_base)
+        return heap_base & MASK32, stack_limit & MASK32, top & MASK32, stack_limit & MASK32
+
+    def symbolize(self, addr: int) -> str:
+        """"func+0x10" for an address, from the loaded image's symbols ("" without symbols)."""
+        if self.image is None or not self.image.symbols:
+            return ""
+        return self.image.symbolize(addr)
+
+    # -- the no-handler check -------------------------------------------------------------
+    def _handler_missing(self, vector: int) -> Optional[str]:
+        """Nothing installed at ``vector``: it is unmapped, or the word there is 0."""
+        r = self._mem.find(vector)
+        if r is None or vector + 4 > r.end:
+            reason = f"vector {vector:#010x} is unmapped"
+        elif r.data is None:
+            return None  # MMIO: assume something answers
+        elif r.data[vector - r.base : vector - r.base + 4] == b"\0\0\0\0":
+            reason = f"vector {vector:#010x} holds 0"
+        else:
+            return None
+        offset = (vector - self.exc.vector_base()) & MASK32
+        try:
+            kind = ExceptionKind(offset)
+        except ValueError:
+            kind = ExceptionKind.RESET
+        self._missing = (kind, vector)
+        return reason
+
+    def describe_insn(self, addr: int, thumb: bool = False) -> str:
+        """"e5901000 LDR (immediate)" for the instruction at ``addr`` ("" if it cannot be fetched)."""
+        try:
+            row, info, _ = self.engine.lookup(addr | int(thumb))
+        except FetchFault:
+            return ""
+        name = row.name if row is not None else "UNDEFINED"
+        return f"{info.word:08x} {name}"
+
+    def _enrich(self, message: str) -> str:
+        missing, self._missing = self._missing, None
+        if missing is None:
+            return message
+        kind, _vector = missing
+        pc = self._cpu.regs[15]
+        title = _EXCEPTION_TITLES.get(kind, kind.name)
+        if kind is not ExceptionKind.PREFETCH_ABORT:
+            insn = self.describe_insn(pc, bool(self._cpu.T))
+            if insn:
+                at = f"at {pc:#010x}"
+                if at in message:
+                    message = message.replace(at, f"{at} ({insn})", 1)
+                else:
+                    message = f"{message} [instruction at {pc:#010x}: {insn}]"
+        return f"{title}: {message}"
+
+    # -- running ------------------------------------------------------------------------
+    def instructions_now(self) -> int:
+        """Instructions executed so far; exact during a semihosting call too (Engine.now)."""
+        return self.engine.now
+
+    def _tracer(self, trace: TraceArg) -> Optional[Callable[[int], None]]:
+        if not trace:
+            return None
+        sink: Callable[[TraceRecord], Any]
+        if callable(trace):
+            sink = trace
+        else:
+
+            def sink(rec: TraceRecord) -> None:
+                sys.stderr.write(f"{rec}\n")
+
+        cache = self._trace_cache
+        decoded = self.engine.cache
+        fetch = self.engine.fetch
+        record = self._trace_record
+
+        def tracer(key: int) -> None:
+            if key not in decoded:
+                return  # not decoded yet: the engine decodes it and calls again before executing
+            try:
+                word = fetch(key)[0]
+            except FetchFault:
+                word = -1
+            rec = cache.get((key, word))
+            if rec is None:
+                rec = cache[(key, word)] = record(key, word)
+            sink(rec)
+
+        return tracer
+
+    def _trace_record(self, key: int, word: int) -> TraceRecord:
+        addr = key & ~1
+        thumb = bool(key & 1)
+        if word < 0:
+            return TraceRecord(addr, thumb, None, "(fetch fault)", self.symbolize(addr))
+        try:
+            row, _, _ = self.engine.lookup(key)
+        except FetchFault:
+            row = None
+        return TraceRecord(addr, thumb, word, row.name if row is not None else "UNDEFINED", self.symbolize(addr))
+
+    def run(self, max_instructions: Optional[int] = None, trace: TraceArg = False) -> RunResult:
+        """Run until the guest exits, halts, errs, or ``max_instructions`` (None = no limit) have run.
+
+        ``trace=True`` prints ``address <symbol>: word  row`` per instruction
+        on stderr; a callable receives a :class:`TraceRecord` per instruction.
+        """
+        limit = (1 << 62) if max_instructions is None else int(max_instructions)
+        if limit < 0:
+            raise ConfigError(f"max_instructions must be >= 0, not {max_instructions}")
+        sh = self.semihosting
+        out0 = len(sh.stdout.captured) if sh is not None else 0
+        err0 = len(sh.stderr.captured) if sh is not None else 0
+        counts0 = dict(self.exc.counts)
+        insns0 = self.engine.instructions
+        self._missing = None
+        t0 = time.perf_counter()
+        try:
+            stop, message = self.engine.run(limit, self._tracer(trace))
+        finally:
+            wall = time.perf_counter() - t0
+            if sh is not None:
+                sh.flush_files()
+        if stop is StopReason.ERROR:
+            message = self._enrich(message)
+        self.last_stop = stop
+        self.exit_code = self.engine.last_exit_code if stop is StopReason.EXIT else None
+        n = self.engine.instructions - insns0
+        exceptions = {k: v - counts0.get(k, 0) for k, v in self.exc.counts.items() if v != counts0.get(k, 0)}
+        return RunResult(
+            exit_code=self.exit_code,
+            stop_reason=stop,
+            message=message,
+            instructions=n,
+            cycles=n,
+            wall_time=wall,
+            mips=(n / wall / 1e6) if wall > 0 else 0.0,
+            exceptions=exceptions,
+            output=bytes(sh.stdout.captured[out0:]) if sh is not None else b"",
+            error_output=bytes(sh.stderr.captured[err0:]) if sh is not None else b"",
+        )
+
+    def step(self) -> Machine:
+        """Execute one instruction; returns the machine.
+
+        Raises GuestError if the instruction stops the machine with an error;
+        a guest exit is recorded in :attr:`last_stop` and :attr:`exit_code`.
+        """
+        result = self.run(1)
+        if result.stop_reason is StopReason.ERROR:
+            raise GuestError(result.message, pc=self._cpu.regs[15])
+        return self
+
+    def close(self) -> None:
+        """Close host files the guest left open."""
+        if self.semihosting is not None:
+            self.semihosting.close_all()
+
+    def __enter__(self) -> Machine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (f"<Machine {self.profile.name} RAM {self.ram_base:#010x}+{self.ram_size:#x} "
+                f"pc={self._cpu.regs[15]:#010x} insns={self.engine.instructions}>")
+
+
+def _check_ram(ram: Tuple[int, int]) -> Tuple[int, int]:
+    try:
+        base, size = (int(x) for x in ram)
+    except (TypeError, ValueError):
+        raise ConfigError(f"ram must be (base, size), not {ram!r}") from None
+    if size <= 0:
+        raise ConfigError(f"RAM size must be positive, not {size:#x}")
+    if base < 0 or base + size > 1 << 32:
+        raise ConfigError(f"RAM {base:#x}+{size:#x} does not fit in the 32-bit address space")
+    if base % 4 or size % 4:
+        raise ConfigError(f"RAM base and size must be multiples of 4 ({base:#x}+{size:#x})")
+    return base, size
+
+
+def _quote(arg: str) -> str:
+    """Quote an argument for newlib crt0's command-line splitter (blanks; '...' or "...")."""
+    if arg and " " not in arg and '"' not in arg and "'" not in arg:
+        return arg
+    return f"'{arg}'" if '"' in arg else f'"{arg}"'

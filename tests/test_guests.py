@@ -1,0 +1,77 @@
+"""The bundled guest programs (examples/guests) run to their expected output and exit status.
+
+examples/guests/expected/exit_codes.txt lists "<name> <status>" per guest, and
+expected/<name>.out holds its exact standard output.  Every guest named there
+or present as <name>.elf is tested; a listed guest whose ELF is missing, or an
+ELF without expectations, is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from armsim import Machine, StopReason
+
+GUESTS = Path(__file__).resolve().parents[1] / "examples" / "guests"
+EXPECTED = GUESTS / "expected"
+EXIT_CODES = EXPECTED / "exit_codes.txt"
+MAX_INSTRUCTIONS = 50_000_000
+
+
+def expected_exit_codes() -> Dict[str, int]:
+    codes: Dict[str, int] = {}
+    if not EXIT_CODES.is_file():
+        return codes
+    for line in EXIT_CODES.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, code = line.split()
+            codes[name] = int(code, 0)
+    return codes
+
+
+def guest_names() -> List[str]:
+    names = set(expected_exit_codes())
+    names.update(p.stem for p in EXPECTED.glob("*.out"))
+    names.update(p.stem for p in GUESTS.glob("*.elf"))
+    return sorted(names)
+
+
+def test_expectations_exist() -> None:
+    assert EXIT_CODES.is_file(), f"missing {EXIT_CODES}"
+    assert expected_exit_codes(), f"{EXIT_CODES} lists no guests"
+    assert "hello" in guest_names()
+
+
+def run_guest(name: str) -> Machine:
+    m = Machine(stdout=False, stderr=False)
+    m.load_elf(GUESTS / f"{name}.elf")
+    return m
+
+
+@pytest.mark.parametrize("name", guest_names())
+def test_guest(name: str) -> None:
+    elf = GUESTS / f"{name}.elf"
+    out = EXPECTED / f"{name}.out"
+    codes = expected_exit_codes()
+    assert elf.is_file(), f"guest {name!r} is listed in the expectations but {elf} is missing"
+    assert out.is_file(), f"guest {name!r}: no expected output {out}"
+    assert name in codes, f"guest {name!r}: no exit status in {EXIT_CODES}"
+    m = run_guest(name)
+    r = m.run(max_instructions=MAX_INSTRUCTIONS)
+    assert r.stop_reason is StopReason.EXIT, f"{name}: {r.stop_reason.value}: {r.message}"
+    assert r.output.decode("utf-8", "replace") == out.read_text()
+    assert r.exit_code == codes[name]
+    assert r.error_output == b""
+
+
+def test_hello_is_deterministic() -> None:
+    """The same ELF and options give the same output, status and instruction count."""
+    results = []
+    for _ in range(2):
+        r = run_guest("hello").run(max_instructions=MAX_INSTRUCTIONS)
+        results.append((r.stop_reason, r.exit_code, r.output, r.instructions))
+    assert results[0] == results[1]
