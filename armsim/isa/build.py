@@ -9,7 +9,8 @@ rules every instruction shares, so builders hold only their semantics:
   (A2.3: this instruction's address + 8 in ARM state, + 4 in Thumb) into
   ``regs[15]`` -- unless the builder baked the value in (``info.pc_handled``).
 * A condition other than AL -> ConditionPassed() (A8.3.1) guards the op;
-  a failed condition just moves to the next instruction.
+  a failed condition just moves to the next instruction.  Rows marked
+  ``takes_cond`` receive ``cond`` and check it inline instead.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def with_cond(op: Op, cond: int, flags: Any, nxt: int) -> Op:
 
 def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int]) -> Op:
     cond = fields.pop("cond", 14)
+    if row.takes_cond:
+        fields["cond"] = cond
+        cond = 14
     try:
         op = row.builder(ctx, info, **fields)
     except Undefined as e:

@@ -31,9 +31,19 @@ class Row:
     """One encoding: a bit pattern, its fields, and the builder of its operation."""
 
     def __init__(
-        self, name: str, pattern: str, builder: Callable[..., Any], *, width: int = 32, note: str = ""
+        self,
+        name: str,
+        pattern: str,
+        builder: Callable[..., Any],
+        *,
+        width: int = 32,
+        note: str = "",
+        takes_cond: bool = False,
     ) -> None:
         self.name = name
+        # The builder checks the condition itself (inline, one call less per
+        # execution) instead of build_op wrapping it: hot conditional ops (B<c>).
+        self.takes_cond = takes_cond
         self.pattern = pattern
         self.builder = builder
         self.note = note

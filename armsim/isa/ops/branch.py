@@ -9,20 +9,36 @@ clears bit 1, as :func:`armsim.isa.ops.common.BXWritePC` does.
 from __future__ import annotations
 
 from armsim.exec.context import ExecContext, InsnInfo, Op
+from armsim.isa.conditions import COND_PASSED
 from armsim.isa.ops.common import BranchWritePC, BXWritePC
 
 MASK32 = 0xFFFFFFFF
 
 
-def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
-    """A8.8.18 B: BranchWritePC(PC + imm32), PC = this instruction + 8 (ARM) / + 4 (Thumb)."""
+def B(ctx: ExecContext, info: InsnInfo, imm32: int, cond: int = 14) -> Op:
+    """A8.8.18 B: BranchWritePC(PC + imm32), PC = this instruction + 8 (ARM) / + 4 (Thumb).
+
+    ``cond`` is checked inline (ConditionPassed, A8.3.1): conditional branches are
+    the most frequent conditional instructions.
+    """
     info.pc_handled = True
     target = BranchWritePC(info.pcv + imm32, info.thumb)
+    if cond == 14:
 
-    def op() -> int:
-        return target
+        def op() -> int:
+            return target
 
-    return op
+        return op
+    passed = COND_PASSED[cond]
+    flags = ctx.flags
+    nxt = info.nxt
+
+    def op_cond() -> int:
+        if passed[flags[0]]:
+            return target
+        return nxt
+
+    return op_cond
 
 
 def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -> Op:
