@@ -152,11 +152,14 @@ class Engine:
                     try:
                         cache[pc] = self.decode(pc)
                     except FetchFault as e:
+                        done += 1  # the aborted fetch counts (see below)
                         pc = exc.TakePrefetchAbortException(
                             e.key, e.fault.addr, e.fault.fs, f"instruction fetch: {e.fault.describe()}"
                         )
                 except MemoryFault as e:
-                    done += i
+                    # An aborted instruction counts toward the limit, so a handler
+                    # that faults on itself cannot hold the run forever.
+                    done += i + 1
                     pc = exc.TakeDataAbortException(
                         pc, e.addr, e.fs, e.is_write, f"{e.describe()} by the instruction at {pc & ~1:#010x}"
                     )

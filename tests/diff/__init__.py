@@ -1,0 +1,1 @@
+"""Differential tests: armsim against unicorn on generated A32 instructions (DESIGN.md section 6)."""

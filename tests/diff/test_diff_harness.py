@@ -1,0 +1,62 @@
+"""The differential harness itself: it must see differences, traps and branches out of the map."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.diff import harness
+from tests.diff.harness import ArmsimSide, Mismatch, State, run_case
+
+STATE = State(regs=[(i * 0x11111111) & 0xFFFFFFFF for i in range(15)], nzcv=0b1010, mode=0x13, seed=7)
+
+
+def test_equal_case_is_compared() -> None:
+    """A8.8.7 ADDS r1, r0, r2 runs identically in both."""
+    assert run_case([0xE0901002], STATE, "adds", cls="selftest").status == "compared"
+
+
+def test_register_difference_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrupted armsim result must be a Mismatch naming the register."""
+    step = ArmsimSide.step
+
+    def bad_step(self: ArmsimSide) -> object:
+        out = step(self)
+        self.m.cpu.regs[3] ^= 1
+        return out
+
+    monkeypatch.setattr(ArmsimSide, "step", bad_step)
+    with pytest.raises(Mismatch, match="r3: armsim="):
+        run_case([0xE0901002], STATE, "adds", cls="selftest")
+
+
+def test_memory_difference_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A8.8.204 STR r1, [r0]: a byte armsim got wrong in the window must be reported."""
+    memory = ArmsimSide.memory
+
+    def bad_memory(self: ArmsimSide) -> bytes:
+        data = bytearray(memory(self))
+        data[harness.WINDOW + 5] ^= 0xFF
+        return bytes(data)
+
+    monkeypatch.setattr(ArmsimSide, "memory", bad_memory)
+    state = State(regs=[harness.WINDOW + 0x100] * 15, seed=1)
+    with pytest.raises(Mismatch, match="memory differs"):
+        run_case([0xE5801000], state, "str", cls="selftest")
+
+
+def test_undefined_in_both_is_filtered() -> None:
+    """A8.8.247 UDF traps in both: filtered, not compared."""
+    result = run_case([0xE7F000F0], STATE, "udf", cls="selftest")
+    assert result.status == "filtered" and result.trap == "UNDEFINED"
+
+
+def test_trap_in_one_only_is_a_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An instruction armsim traps on but unicorn executes is a failure."""
+    monkeypatch.setattr(ArmsimSide, "step", lambda self: "UNDEFINED")
+    with pytest.raises(Mismatch, match="trap: armsim=UNDEFINED unicorn=None"):
+        run_case([0xE0901002], STATE, "adds", cls="selftest")
+
+
+def test_branch_out_of_the_map_completes() -> None:
+    """A8.8.18 B to an unmapped target: unicorn's failed fetch of the target is not a trap."""
+    assert run_case([0xEA100000], STATE, "b far", cls="selftest").status == "compared"
