@@ -73,7 +73,9 @@ class RunResult:
     """What one :meth:`Machine.run` call did.
 
     ``instructions``, ``exceptions``, ``output`` and ``error_output`` cover
-    this call only.  ``cycles`` equals ``instructions`` until the timing
+    this call only.  ``instructions`` counts every instruction the CPU
+    started, including one that aborted (so a handler that faults on itself
+    still reaches the instruction limit).  ``cycles`` equals ``instructions`` until the timing
     model arrives.  ``exit_code`` is set only when the guest exited
     (:attr:`StopReason.EXIT`); it is the guest's status as a signed 32-bit value.
     """

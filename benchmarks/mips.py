@@ -31,7 +31,7 @@ GUESTS = ("printf", "malloc", "strings")
 def bench_armsim(path: Path, repeat: int) -> tuple:
     best = None
     for _ in range(repeat):
-        m = Machine(cpu="cortex-a15", stdout=None)
+        m = Machine(cpu="cortex-a15", stdout=False)
         m.load_elf(str(path))
         r = m.run(max_instructions=200_000_000)
         if best is None or r.wall_time < best.wall_time:

@@ -283,7 +283,7 @@ def test_data_abort_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
                     r"\(e5901000 TEST LDR\)", r.message), r.message
     assert "no data abort handler (vector 0x00000010 holds 0)" in r.message
     assert r.exceptions == {"DATA_ABORT": 1}
-    assert r.instructions == 1
+    assert r.instructions == 2  # the first instruction, and the aborted LDR
     assert m.cpu.regs[15] == CODE + 4
 
 
