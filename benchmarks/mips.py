@@ -15,6 +15,7 @@ import argparse
 import platform
 import sys
 from pathlib import Path
+from typing import Optional, Tuple
 
 from rich.console import Console
 from rich.table import Table
@@ -28,7 +29,7 @@ from armsim import Machine  # noqa: E402
 GUESTS = ("printf", "malloc", "strings")
 
 
-def bench_armsim(path: Path, repeat: int) -> tuple:
+def bench_armsim(path: Path, repeat: int) -> Tuple[int, float]:
     best = None
     for _ in range(repeat):
         m = Machine(cpu="cortex-a15", stdout=False)
@@ -37,7 +38,7 @@ def bench_armsim(path: Path, repeat: int) -> tuple:
         if best is None or r.wall_time < best.wall_time:
             best = r
     assert best is not None
-    return best.instructions, best.wall_time, best.exit_code
+    return best.instructions, best.wall_time
 
 
 def bench_unicorn(path: Path, repeat: int) -> float:
@@ -50,7 +51,7 @@ def bench_unicorn(path: Path, repeat: int) -> float:
     return best
 
 
-def main(argv: list = None) -> int:  # type: ignore[assignment]
+def main(argv: Optional[list] = None) -> int:  # type: ignore[assignment]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=1, help="runs per guest; the best is reported")
     ap.add_argument("--guests", default=",".join(GUESTS))
@@ -62,12 +63,14 @@ def main(argv: list = None) -> int:  # type: ignore[assignment]
     tot_i = tot_a = tot_u = 0.0
     for name in args.guests.split(","):
         path = ROOT / "examples" / "guests" / f"{name}.elf"
-        n, ta, code = bench_armsim(path, args.repeat)
+        n, ta, _code = bench_armsim(path, args.repeat)
         tu = bench_unicorn(path, args.repeat)
         tot_i += n
         tot_a += ta
         tot_u += tu
-        table.add_row(name, f"{n:,}", f"{ta:.3f}", f"{n / ta / 1e6:.2f}", f"{tu:.4f}", f"{n / tu / 1e6:.1f}", f"{ta / tu:.0f}x")
+        table.add_row(
+            name, f"{n:,}", f"{ta:.3f}", f"{n / ta / 1e6:.2f}", f"{tu:.4f}", f"{n / tu / 1e6:.1f}", f"{ta / tu:.0f}x"
+        )
     table.add_row("all", f"{int(tot_i):,}", f"{tot_a:.3f}", f"{tot_i / tot_a / 1e6:.2f}", f"{tot_u:.4f}",
                   f"{tot_i / tot_u / 1e6:.1f}", f"{tot_a / tot_u:.0f}x")
     console.print(table)

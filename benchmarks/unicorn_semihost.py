@@ -83,11 +83,7 @@ class UnicornGuest:
             ret = 0
         elif op == 0x09:  # ISTTY
             ret = 1
-        elif op in (0x02, 0x0A, 0x13):  # CLOSE, SEEK, ERRNO
-            ret = 0
-        elif op == 0x0C:  # FLEN
-            ret = 0
-        elif op in (0x10, 0x11, 0x30, 0x31):  # CLOCK, TIME, ELAPSED, TICKFREQ
+        elif op in (0x02, 0x0A, 0x13) or op == 0x0C or op in (0x10, 0x11, 0x30, 0x31):  # CLOSE, SEEK, ERRNO
             ret = 0
         elif op == 0x15:  # GET_CMDLINE
             buf, n = self._words(arg, 2)
@@ -95,7 +91,8 @@ class UnicornGuest:
             uc.mem_write(arg + 4, struct.pack("<I", 5))
         elif op == 0x16:  # HEAPINFO
             block = self._words(arg, 1)[0]
-            uc.mem_write(block, struct.pack("<4I", self.heap_base, RAM_SIZE - (1 << 20), RAM_SIZE, RAM_SIZE - (1 << 20)))
+            stack_limit = RAM_SIZE - (1 << 20)
+            uc.mem_write(block, struct.pack("<4I", self.heap_base, stack_limit, RAM_SIZE, stack_limit))
         elif op == 0x18:  # EXIT
             self.exit_code = 0 if arg == 0x20026 else 1
             uc.emu_stop()

@@ -91,7 +91,7 @@ class ExceptionModel:
         old_e = cpu.E
         cpu.T = (cpu.sctlr >> _SCTLR_TE) & 1
         cpu.E = (cpu.sctlr >> _SCTLR_EE) & 1
-        if cpu.E != old_e:
+        if old_e != cpu.E:
             cpu.decode_state_changed()
         return vector | cpu.T
 

@@ -190,7 +190,7 @@ class CPUState:
         self.F = (value >> 6) & 1
         self.T = (value >> 5) & 1
         self.set_mode(mode)
-        if self.E != old_e:
+        if old_e != self.E:
             self.decode_state_changed()
 
     @property

@@ -50,8 +50,8 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
-from armsim.signals import GuestExit
 from armsim.memory import MemoryFault
+from armsim.signals import GuestExit
 
 if TYPE_CHECKING:
     from armsim.exec.context import ExecContext

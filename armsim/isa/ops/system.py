@@ -23,8 +23,8 @@ from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.exec.context import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
-from armsim.signals import SemihostingCall
 from armsim.memory import AlignmentFault
+from armsim.signals import SemihostingCall
 
 MASK32 = 0xFFFFFFFF
 
