@@ -24,6 +24,11 @@ the expression templates below and compiles one *factory* per combination
 (register numbers, immediates, shift amounts) and returns the op, so e.g.
 ``ADD r0, r1, #4`` runs ``regs[d] = (regs[n] + imm) & 0xFFFFFFFF; return nxt``.
 :func:`op_source` shows the source of any combination.
+
+Flag setting avoids generic arithmetic on the flags: NZCV comes from small
+tables indexed by operand signs and ``r >> 31`` (arithmetic, see
+:func:`_flag_table`) or by the result's sign and the old NZCV (logical), so a
+CMP is ``r = a - imm; flags[0] = t[a >> 31][r >> 31] if r else 6``.
 """
 
 from __future__ import annotations
@@ -137,12 +142,15 @@ A32_OPCODES: Tuple[str, ...] = (
 # -- operand forms -------------------------------------------------------------
 #
 # Each form gives (setup lines, operand expression, carry-out expression).  The
-# carry expression yields APSR.C's new value already in bit 1 (0 or 2); None
-# means the carry is unchanged.  Closure constants: imm (immediate), c (its
-# carry, 0 or 2), k (shift amount), j (a derived shift amount), m, s (registers).
-# When ``carry`` is False the setup may be skipped and the operand inlined.
+# carry expression yields the shifter's carry out as 0 or 1; None means the
+# carry is APSR.C unchanged or a build-time constant (the immediate forms).
+# Closure constants: imm (immediate), k (shift amount), j (a derived shift
+# amount), m, s (register numbers).  When ``carry`` is False the setup may be
+# skipped and the operand inlined.
 
 _Operand = Tuple[List[str], str, Optional[str]]
+
+_KEEP_C = "(flags[0] >> 1 & 1)"
 
 
 def _operand(form: str, carry: bool) -> _Operand:
@@ -151,36 +159,58 @@ def _operand(form: str, carry: bool) -> _Operand:
     setup = ["x = regs[m]"] if carry else []
     if form == "imm":
         return [], "imm", None
-    if form == "immc":
-        return [], "imm", "c"
     if form == "reg":
         return [], "regs[m]", None
-    if form == "lsl":  # k = 1..31, j = 31 - k: carry = x<32-k>
-        return setup, f"({x} << k & 0xFFFFFFFF)", "(x >> j & 2)"
-    if form == "lsr":  # k = 1..32: carry = x<k-1>
-        return setup, f"({x} >> k)", "(x << 2 >> k & 2)"
-    if form == "asr":  # k = 1..32: carry = x<k-1> (the sign for k = 32)
-        return setup, f"((({x} ^ 0x80000000) - 0x80000000) >> k & 0xFFFFFFFF)", "(x << 2 >> k & 2)"
-    if form == "ror":  # k = 1..31, j = 32 - k: carry = result<31> = x<k-1>
-        return ["x = regs[m]"], "((x >> k | x << j) & 0xFFFFFFFF)", "(x << 2 >> k & 2)"
+    if form == "lsl":  # k = 1..31, j = 32 - k: carry = x<32-k>
+        return setup, f"({x} << k & 0xFFFFFFFF)", "(x >> j & 1)"
+    if form == "lsr":  # k = 1..32, j = k - 1: carry = x<k-1>
+        return setup, f"({x} >> k)", "(x >> j & 1)"
+    if form == "asr":  # k = 1..32, j = k - 1: carry = x<k-1> (the sign for k = 32)
+        return setup, f"((({x} ^ 0x80000000) - 0x80000000) >> k & 0xFFFFFFFF)", "(x >> j & 1)"
+    if form == "ror":  # k = 1..31, j = k - 1: carry = result<31> = x<k-1>
+        return ["x = regs[m]"], "((x >> k | x << 32 - k) & 0xFFFFFFFF)", "(x >> j & 1)"
     if form == "rrx":  # carry in -> bit 31, carry = x<0>
-        return setup, f"({x} >> 1 | (flags[0] & 2) << 30)", "(x << 1 & 2)"
+        return setup, f"({x} >> 1 | (flags[0] & 2) << 30)", "(x & 1)"
     # Register-controlled shifts: amount amt = R[s]<7:0>, 0..255 (Shift_C with amount 0 keeps C).
     sh = ["amt = regs[s] & 0xFF"]
     if form == "rlsl":
-        return sh + setup, f"({x} << amt & 0xFFFFFFFF)", "((x << amt >> 31 & 2) if amt else flags[0] & 2)"
+        return sh + setup, f"({x} << amt & 0xFFFFFFFF)", f"((x << amt >> 32 & 1) if amt else {_KEEP_C})"
     if form == "rlsr":
-        return sh + setup, f"({x} >> amt)", "((x << 2 >> amt & 2) if amt else flags[0] & 2)"
+        return sh + setup, f"({x} >> amt)", f"((x >> amt - 1 & 1) if amt else {_KEEP_C})"
     if form == "rasr":
         sx = ["sx = (regs[m] ^ 0x80000000) - 0x80000000"]
-        return sh + sx, "(sx >> amt & 0xFFFFFFFF)", "((sx << 2 >> amt & 2) if amt else flags[0] & 2)"
+        return sh + sx, "(sx >> amt & 0xFFFFFFFF)", f"((sx >> amt - 1 & 1) if amt else {_KEEP_C})"
     if form == "rror":  # ROR by a multiple of 32 leaves x and sets C = x<31>
         return (
             [*sh, "u = amt & 31", "x = regs[m]"],
             "((x >> u | x << 32 - u) & 0xFFFFFFFF)",
-            "(((x << 2 >> u & 2) if u else x >> 30 & 2) if amt else flags[0] & 2)",
+            f"(((x >> u - 1 & 1) if u else x >> 31) if amt else {_KEEP_C})",
         )
     raise ValueError(f"unknown operand form {form!r}")
+
+
+def _logic_tables(carry: Optional[int]) -> Tuple[Any, Any, Any]:
+    """NZCV after a logical S operation, as ``(T[0], T[1], T[zero])`` indexed by the result's sign.
+
+    Each entry maps the old NZCV (0-15) to the new one: N, Z from the result,
+    V kept, C kept (``carry`` None), a constant (0/1), or -- ``carry`` == -1 --
+    selected first by the shifter's carry out: ``T[sign][carry][old]``.
+    """
+
+    def one(n: int, z: int, c: Optional[int]) -> Tuple[int, ...]:
+        keep = 3 if c is None else 1
+        cbits = 0 if c is None else c << 1
+        return tuple(n << 3 | z << 2 | cbits | (old & keep) for old in range(16))
+
+    cases = ((0, 0), (1, 0), (0, 1))
+    if carry == -1:
+        return tuple(tuple(one(n, z, c) for c in (0, 1)) for n, z in cases)  # type: ignore[return-value]
+    return tuple(one(n, z, carry) for n, z in cases)  # type: ignore[return-value]
+
+
+_LOGIC_KEEP = _logic_tables(None)
+_LOGIC_CONST = (_logic_tables(0), _logic_tables(1))
+_LOGIC_SHIFTED = _logic_tables(-1)
 
 
 # Destination kinds: "reg" (R[d] or nothing for compares), "pc" (ALUWritePC),
@@ -239,8 +269,11 @@ def op_source(op: str, form: str, setflags: bool, dest: str = "reg") -> str:
         body.append("res = " + spec.expr.format(a="regs[n]", b=b))
         if spec.writes:
             body.append("regs[d] = res")
-        keep = "(flags[0] & 3)" if carry_expr is None else f"{carry_expr} | (flags[0] & 1)"
-        body += [f"flags[0] = ((res >> 28 & 8) if res else 4) | {keep}", "return nxt"]
+        if carry_expr is None:  # t: _LOGIC_KEEP or _LOGIC_CONST[carry]
+            body.append("flags[0] = t[res >> 31][flags[0]] if res else t[2][flags[0]]")
+        else:  # t: _LOGIC_SHIFTED
+            body += [f"cb = {carry_expr}", "flags[0] = t[res >> 31][cb][flags[0]] if res else t[2][cb][flags[0]]"]
+        body.append("return nxt")
     else:
         body.append("a = regs[n]")
         const = b == "imm"
@@ -249,7 +282,7 @@ def op_source(op: str, form: str, setflags: bool, dest: str = "reg") -> str:
         _arith_flags_source(spec, const, body)
         body.append("return nxt")
     lines = [
-        "def factory(regs, flags, d, n, m, s, imm, c, k, j, t, nxt, wpc, eret):",
+        "def factory(regs, flags, d, n, m, s, imm, k, j, t, nxt, wpc, eret):",
         "    def op():",
         *("        " + line for line in body),
         "    return op",
@@ -337,7 +370,7 @@ def _make(
     m: int = 0,
     s: int = 0,
     imm: int = 0,
-    c: int = 0,
+    carry: Optional[int] = None,
     k: int = 0,
     j: int = 0,
 ) -> Op:
@@ -354,16 +387,21 @@ def _make(
             wpc = _write_pc_fn(info.thumb)
     # The op materialises no PC value itself: only a source register of 15
     # needs build_op's PC-as-operand wrapper (not a destination of 15).
-    reads = [m, s] if form not in ("imm", "immc") else []
+    reads = [m, s] if form != "imm" else []
     if spec.reads_n:
         reads.append(n)
     if 15 not in reads:
         info.pc_handled = True
     t: Any = None
-    if setflags and dest == "reg" and not spec.logical:
-        t = _table_for(spec, imm if form == "imm" else None)
+    if setflags and dest == "reg":
+        if not spec.logical:
+            t = _table_for(spec, imm if form == "imm" else None)
+        elif form in ("imm", "reg"):
+            t = _LOGIC_KEEP if carry is None else _LOGIC_CONST[carry]
+        else:
+            t = _LOGIC_SHIFTED
     factory = _factory(op, form, setflags, dest)
-    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, c, k, j, t, info.nxt, wpc, eret)
+    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret)
 
 
 # -- builders -------------------------------------------------------------------
@@ -381,7 +419,6 @@ def dp_immediate(
     if op == "MVN":  # NOT(imm32) at build time; the flags are those of MOV of that value
         op = "MOV"
         imm32 ^= MASK32
-    spec = SPECS[op]
     if n == 15 and op in ("ADD", "SUB") and not setflags:
         # A8.8.12 ADR (or a branch to a PC-relative constant): the result is a
         # constant, from Align(PC, 4) (which is the PC value itself in ARM state).
@@ -389,9 +426,7 @@ def dp_immediate(
         value = (base + imm32 if op == "ADD" else base - imm32) & MASK32
         info.pc_handled = True
         return _make(ctx, info, "MOV", "imm", d, 0, False, imm=value)
-    if spec.logical and setflags and carry is not None:
-        return _make(ctx, info, op, "immc", d, n, setflags, imm=imm32, c=carry << 1)
-    return _make(ctx, info, op, "imm", d, n, setflags, imm=imm32)
+    return _make(ctx, info, op, "imm", d, n, setflags, imm=imm32, carry=carry)
 
 
 def dp_register(
@@ -407,13 +442,13 @@ def dp_register(
     if shift_n == 0:  # Shift_C by 0: the value and APSR.C unchanged
         return _make(ctx, info, op, "reg", d, n, setflags, m=m)
     if shift_t == SRType_LSL:
-        return _make(ctx, info, op, "lsl", d, n, setflags, m=m, k=shift_n, j=31 - shift_n)
+        return _make(ctx, info, op, "lsl", d, n, setflags, m=m, k=shift_n, j=32 - shift_n)
     if shift_t == SRType_LSR:
-        return _make(ctx, info, op, "lsr", d, n, setflags, m=m, k=shift_n)
+        return _make(ctx, info, op, "lsr", d, n, setflags, m=m, k=shift_n, j=shift_n - 1)
     if shift_t == SRType_ASR:
-        return _make(ctx, info, op, "asr", d, n, setflags, m=m, k=shift_n)
+        return _make(ctx, info, op, "asr", d, n, setflags, m=m, k=shift_n, j=shift_n - 1)
     if shift_t == SRType_ROR and shift_n < 32:
-        return _make(ctx, info, op, "ror", d, n, setflags, m=m, k=shift_n, j=32 - shift_n)
+        return _make(ctx, info, op, "ror", d, n, setflags, m=m, k=shift_n, j=shift_n - 1)
     raise ValueError(f"immediate shift type {shift_t} by {shift_n} is not encodable")
 
 
