@@ -15,7 +15,7 @@ import argparse
 import platform
 import sys
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from rich.console import Console
 from rich.table import Table
@@ -51,7 +51,7 @@ def bench_unicorn(path: Path, repeat: int) -> float:
     return best
 
 
-def main(argv: Optional[list] = None) -> int:  # type: ignore[assignment]
+def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=1, help="runs per guest; the best is reported")
     ap.add_argument("--guests", default=",".join(GUESTS))
@@ -63,7 +63,7 @@ def main(argv: Optional[list] = None) -> int:  # type: ignore[assignment]
     tot_i = tot_a = tot_u = 0.0
     for name in args.guests.split(","):
         path = ROOT / "examples" / "guests" / f"{name}.elf"
-        n, ta, _code = bench_armsim(path, args.repeat)
+        n, ta = bench_armsim(path, args.repeat)
         tu = bench_unicorn(path, args.repeat)
         tot_i += n
         tot_a += ta

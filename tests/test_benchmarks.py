@@ -1,0 +1,20 @@
+"""The benchmark scripts keep working (their figures are not asserted: speed is measured, not tested)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_mips_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("armsim_bench_mips", ROOT / "benchmarks" / "mips.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--guests", "printf"]) == 0
+    out = capsys.readouterr().out
+    assert "printf" in out and "104,017" in out
