@@ -563,7 +563,14 @@ def test_every_specialisation_compiles() -> None:
         for form in forms:
             for s in (False, True):
                 for dest in ("reg", "pc", "eret"):
-                    compile(alu.op_source(op, form, s, dest), "<test>", "exec")
+                    for conditional in (False, True):
+                        compile(alu.op_source(op, form, s, dest, conditional), "<test>", "exec")
+
+
+def test_conditional_ops_check_inline() -> None:
+    """A8.3.1: a conditional data-processing op checks ConditionPassed() itself, first."""
+    lines = [line.strip() for line in alu.op_source("MVN", "imm", False, "reg", True).splitlines()]
+    assert lines[2:4] == ["if not passed[flags[0]]:", "return nxt"]
 
 
 def test_many_instructions_in_sequence() -> None:

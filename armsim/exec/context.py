@@ -39,7 +39,7 @@ class Unpredictable(Undefined):
 class InsnInfo:
     """Decode-time facts about one instruction."""
 
-    __slots__ = ("addr", "key", "nxt", "pc_handled", "pcv", "row_name", "size", "thumb", "word")
+    __slots__ = ("addr", "cond", "cond_handled", "key", "nxt", "pc_handled", "pcv", "row_name", "size", "thumb", "word")
 
     def __init__(self, addr: int, thumb: bool, size: int, word: int, row_name: str = "") -> None:
         self.addr = addr
@@ -53,6 +53,11 @@ class InsnInfo:
         # A builder that bakes the PC value in itself sets this, so the engine
         # does not wrap the op to materialise regs[15].
         self.pc_handled = False
+        # The instruction's condition (14 = AL).  A builder that checks it inline
+        # in its op (one call less per execution) sets ``cond_handled``; otherwise
+        # build_op wraps the op in ConditionPassed().
+        self.cond = 14
+        self.cond_handled = False
         self.row_name = row_name
 
 

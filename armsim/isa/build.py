@@ -9,8 +9,8 @@ rules every instruction shares, so builders hold only their semantics:
   (A2.3: this instruction's address + 8 in ARM state, + 4 in Thumb) into
   ``regs[15]`` -- unless the builder baked the value in (``info.pc_handled``).
 * A condition other than AL -> ConditionPassed() (A8.3.1) guards the op;
-  a failed condition just moves to the next instruction.  Rows marked
-  ``takes_cond`` receive ``cond`` and check it inline instead.
+  a failed condition just moves to the next instruction.  A builder may
+  check ``info.cond`` inline in its op instead and set ``info.cond_handled``.
 """
 
 from __future__ import annotations
@@ -62,16 +62,15 @@ def with_cond(op: Op, cond: int, flags: Any, nxt: int) -> Op:
 
 def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int]) -> Op:
     cond = fields.pop("cond", 14)
-    if row.takes_cond:
-        fields["cond"] = cond
-        cond = 14
+    info.cond = cond
     try:
         op = row.builder(ctx, info, **fields)
     except Undefined as e:
         op = undefined_op(ctx, info, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
+        info.cond_handled = False
     else:
         if not info.pc_handled and _reads_pc(fields):
             op = with_pc(op, ctx.regs, info.pcv)
-    if cond != 14:
+    if cond != 14 and not info.cond_handled:
         op = with_cond(op, cond, ctx.flags, info.nxt)
     return op

@@ -38,12 +38,8 @@ class Row:
         *,
         width: int = 32,
         note: str = "",
-        takes_cond: bool = False,
     ) -> None:
         self.name = name
-        # The builder checks the condition itself (inline, one call less per
-        # execution) instead of build_op wrapping it: hot conditional ops (B<c>).
-        self.takes_cond = takes_cond
         self.pattern = pattern
         self.builder = builder
         self.note = note

@@ -15,9 +15,9 @@ from armsim.isa.decoder import Item, Row
 from armsim.isa.ops import branch as ops
 
 
-def a32_b(ctx: ExecContext, info: InsnInfo, cond: int, imm24: int) -> Op:
+def a32_b(ctx: ExecContext, info: InsnInfo, imm24: int) -> Op:
     """A8.8.18 B, encoding A1: imm32 = SignExtend(imm24:'00', 32)."""
-    return ops.B(ctx, info, SignExtend(imm24 << 2, 26), cond)
+    return ops.B(ctx, info, SignExtend(imm24 << 2, 26))
 
 
 def a32_bl(ctx: ExecContext, info: InsnInfo, imm24: int) -> Op:
@@ -52,7 +52,7 @@ def a32_blx_reg(ctx: ExecContext, info: InsnInfo, Rm: int) -> Op:
 _SBO12 = "(1)(1)(1)(1) (1)(1)(1)(1) (1)(1)(1)(1)"
 
 ROWS: List[Item] = [
-    Row("B", "cond:4 1010 imm24:24", a32_b, takes_cond=True),
+    Row("B", "cond:4 1010 imm24:24", a32_b),
     Row("BL (immediate)", "cond:4 1011 imm24:24", a32_bl),
     Row("BX", f"cond:4 00010010 {_SBO12} 0001 Rm:4", a32_bx),
     Row("BXJ", f"cond:4 00010010 {_SBO12} 0010 Rm:4", a32_bxj),

@@ -39,6 +39,7 @@ from armsim.cpu.modes import VALID_MODES, Mode
 from armsim.cpu.state import CPUState
 from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
+from armsim.isa.conditions import COND_PASSED
 from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey
 
 MASK32 = 0xFFFFFFFF
@@ -216,7 +217,7 @@ _LOGIC_SHIFTED = _logic_tables(-1)
 # Destination kinds: "reg" (R[d] or nothing for compares), "pc" (ALUWritePC),
 # "eret" (B9.3.20 exception return).
 Factory = Callable[..., Op]
-_FACTORIES: Dict[Tuple[str, str, bool, str], Factory] = {}
+_FACTORIES: Dict[Tuple[str, str, bool, str, bool], Factory] = {}
 
 
 def _arith_flags_source(spec: _Spec, const: bool, body: List[str]) -> None:
@@ -244,13 +245,17 @@ def _arith_flags_source(spec: _Spec, const: bool, body: List[str]) -> None:
         body.append(f"flags[0] = {nzcv} if res else {nzcv} | 4")
 
 
-def op_source(op: str, form: str, setflags: bool, dest: str = "reg") -> str:
-    """The Python source of the factory for one specialisation."""
+def op_source(op: str, form: str, setflags: bool, dest: str = "reg", conditional: bool = False) -> str:
+    """The Python source of the factory for one specialisation.
+
+    ``conditional``: the op starts with ConditionPassed() (A8.3.1) inline.
+    """
     spec = SPECS[op]
     flags_out = setflags and dest == "reg"
     carry = flags_out and spec.logical
     setup, b, carry_expr = _operand(form, carry)
-    body: List[str] = list(setup)
+    body: List[str] = ["if not passed[flags[0]]:", "    return nxt"] if conditional else []
+    body += setup
     if not flags_out:
         if spec.logical:
             value = spec.expr.format(a="regs[n]", b=b)
@@ -282,7 +287,7 @@ def op_source(op: str, form: str, setflags: bool, dest: str = "reg") -> str:
         _arith_flags_source(spec, const, body)
         body.append("return nxt")
     lines = [
-        "def factory(regs, flags, d, n, m, s, imm, k, j, t, nxt, wpc, eret):",
+        "def factory(regs, flags, d, n, m, s, imm, k, j, t, nxt, wpc, eret, passed):",
         "    def op():",
         *("        " + line for line in body),
         "    return op",
@@ -290,13 +295,14 @@ def op_source(op: str, form: str, setflags: bool, dest: str = "reg") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _factory(op: str, form: str, setflags: bool, dest: str) -> Factory:
-    key = (op, form, setflags, dest)
+def _factory(op: str, form: str, setflags: bool, dest: str, conditional: bool) -> Factory:
+    key = (op, form, setflags, dest, conditional)
     f = _FACTORIES.get(key)
     if f is None:
         namespace: Dict[str, Any] = {}
-        src = op_source(op, form, setflags, dest)
-        exec(compile(src, f"<armsim.alu {op} {form} S={int(setflags)} {dest}>", "exec"), namespace)
+        src = op_source(op, form, setflags, dest, conditional)
+        name = f"<armsim.alu {op} {form} S={int(setflags)} {dest}{' cond' if conditional else ''}>"
+        exec(compile(src, name, "exec"), namespace)
         f = namespace["factory"]
         _FACTORIES[key] = f
     return f
@@ -400,8 +406,11 @@ def _make(
             t = _LOGIC_KEEP if carry is None else _LOGIC_CONST[carry]
         else:
             t = _LOGIC_SHIFTED
-    factory = _factory(op, form, setflags, dest)
-    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret)
+    conditional = info.cond != 14
+    passed = COND_PASSED[info.cond] if conditional else None
+    info.cond_handled = True
+    factory = _factory(op, form, setflags, dest, conditional)
+    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
 
 
 # -- builders -------------------------------------------------------------------

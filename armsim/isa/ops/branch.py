@@ -15,20 +15,22 @@ from armsim.isa.ops.common import BranchWritePC, BXWritePC
 MASK32 = 0xFFFFFFFF
 
 
-def B(ctx: ExecContext, info: InsnInfo, imm32: int, cond: int = 14) -> Op:
+def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
     """A8.8.18 B: BranchWritePC(PC + imm32), PC = this instruction + 8 (ARM) / + 4 (Thumb).
 
-    ``cond`` is checked inline (ConditionPassed, A8.3.1): conditional branches are
-    the most frequent conditional instructions.
+    ``info.cond`` is checked inline (ConditionPassed, A8.3.1): conditional
+    branches are the most frequent conditional instructions.
     """
     info.pc_handled = True
     target = BranchWritePC(info.pcv + imm32, info.thumb)
+    cond = info.cond
     if cond == 14:
 
         def op() -> int:
             return target
 
         return op
+    info.cond_handled = True
     passed = COND_PASSED[cond]
     flags = ctx.flags
     nxt = info.nxt
