@@ -73,6 +73,10 @@ def parse_ram(text: str) -> Tuple[int, int]:
     return parse_size(base), parse_size(size)
 
 
+# A runaway guest stops with a clear message (exit 124) rather than spin forever.
+DEFAULT_MAX_INSNS = 1_000_000_000
+
+
 def _positive_int(text: str) -> int:
     try:
         n = parse_size(text)
@@ -96,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("elf", nargs="?", help="the ELF file (default: the bundled examples/guests/hello.elf)")
     run.add_argument("--cpu", default=DEFAULT_CPU, help=f"CPU profile: {', '.join(profile_names())} "
                                                         f"(default {DEFAULT_CPU})")
-    run.add_argument("--max-insns", type=_positive_int, default=None, metavar="N",
-                     help="stop after N instructions (default: no limit)")
+    run.add_argument("--max-insns", type=_positive_int, default=DEFAULT_MAX_INSNS, metavar="N",
+                     help=f"stop a runaway guest after N instructions (default {DEFAULT_MAX_INSNS:,})")
     run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
