@@ -479,6 +479,16 @@ def test_exception_return_to_reserved_mode_is_undefined() -> None:
     _assert_undefined(m)
 
 
+def test_exception_return_to_monitor_from_non_secure_is_undefined() -> None:
+    """B1.3.3 CPSRWriteByInstr: entering Monitor mode from Non-secure state is UNPREDICTABLE -> UNDEFINED."""
+
+    def setup(m: TestMachine) -> None:
+        _eret_setup(Mode.SVC, 0x16, 0xA004)(m)
+        m.cpu.scr_ns = 1
+
+    _assert_undefined(run_words([enc_reg("MOV", 15, 0, 14, s=1)], setup))
+
+
 def test_conditional_exception_return_not_taken() -> None:
     """A8.3.1: a failed condition skips SUBS PC, LR entirely."""
     m = run_words([enc_imm("SUB", 15, 14, 4, s=1, cond=0)], _eret_setup(Mode.SVC, 0x10, 0xA004))
