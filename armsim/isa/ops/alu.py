@@ -35,12 +35,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
-from armsim.cpu.modes import VALID_MODES, Mode
-from armsim.cpu.state import CPUState
+from armsim.cpu.modes import Mode
 from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
 from armsim.isa.conditions import COND_PASSED
-from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey
+from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey, exception_return_problem
 
 MASK32 = 0xFFFFFFFF
 
@@ -318,23 +317,6 @@ def _write_pc_fn(thumb: bool) -> Callable[[int], int]:
         return ALUWritePC(value, thumb)
 
     return wpc
-
-
-def exception_return_problem(cpu: CPUState, spsr: int) -> Optional[str]:
-    """Why restoring ``spsr`` to the CPSR is UNPREDICTABLE (CPSRWriteByInstr, B1.3.3), or None.
-
-    armsim chooses UNDEFINED for these: a reserved mode (BadMode), Monitor mode
-    from Non-secure state, Hyp mode in Secure state or from Non-secure PL1.
-    """
-    mode = spsr & 0x1F
-    if mode not in VALID_MODES:
-        return f"exception return to reserved mode {mode:#04x}"
-    secure = cpu.IsSecure()
-    if mode == Mode.MON and not secure:
-        return "exception return to Monitor mode from Non-secure state"
-    if mode == Mode.HYP and (not cpu.scr_ns or (not secure and cpu.mode != Mode.HYP)):
-        return "exception return to Hyp mode from a mode that cannot enter it"
-    return None
 
 
 def _exception_return_fn(ctx: ExecContext, info: InsnInfo) -> Callable[[int], int]:

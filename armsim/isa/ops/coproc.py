@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from armsim.coproc.bus import AccessKind, CoprocAccess, Verdict
+from armsim.cpu.state import CPUState
 from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.memory import AlignmentFault
 
@@ -148,6 +149,49 @@ def CDP(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, CRd: int, CRn: int
     return op
 
 
+
+def _loader(ctx: ExecContext) -> Callable[[CPUState, CoprocAccess, int], None]:
+    """The LDC word loop (A8.8 LDC): MemA[address, 4] to the coprocessor until Coproc_DoneLoading."""
+    read32 = ctx.read32
+    bus = ctx.bus
+    write = bus.write
+    done = bus.done
+
+    def transfer_in(cpu: CPUState, acc: CoprocAccess, address: int) -> None:
+        count = 0
+        while True:
+            if address & 3:
+                raise AlignmentFault(address, 4, False)
+            write(cpu, acc, read32(address))
+            count += 1
+            address = (address + 4) & MASK32
+            if done(cpu, acc, count):
+                return
+
+    return transfer_in
+
+
+def _storer(ctx: ExecContext) -> Callable[[CPUState, CoprocAccess, int], None]:
+    """The STC word loop (A8.8 STC): Coproc_GetWordToStore() to MemA[address, 4] until Coproc_DoneStoring."""
+    write32 = ctx.write32
+    bus = ctx.bus
+    read = bus.read
+    done = bus.done
+
+    def transfer_out(cpu: CPUState, acc: CoprocAccess, address: int) -> None:
+        count = 0
+        while True:
+            if address & 3:
+                raise AlignmentFault(address, 4, True)
+            write32(address, read(cpu, acc) & MASK32)
+            count += 1
+            address = (address + 4) & MASK32
+            if done(cpu, acc, count):
+                return
+
+    return transfer_out
+
+
 def LDC_immediate(
     ctx: ExecContext,
     info: InsnInfo,
@@ -164,11 +208,8 @@ def LDC_immediate(
     acc = CoprocAccess(AccessKind.LDC, cp, 0, 0, 0, 0, rt=n, crd=CRd, long=D)
     cpu = ctx.cpu
     regs = ctx.regs
-    read32 = ctx.read32
-    bus = ctx.bus
-    check = bus.check
-    write = bus.write
-    done = bus.done
+    check = ctx.bus.check
+    transfer_in = _loader(ctx)
     refuse = _refuser(ctx, info, acc)
     nxt = info.nxt
     offset = imm32 if add else -imm32
@@ -180,15 +221,7 @@ def LDC_immediate(
         base = regs[n]
         offset_addr = (base + offset) & MASK32
         address = offset_addr if index else base
-        count = 0
-        while True:
-            if address & 3:
-                raise AlignmentFault(address, 4, False)
-            write(cpu, acc, read32(address))
-            count += 1
-            address = (address + 4) & MASK32
-            if done(cpu, acc, count):
-                break
+        transfer_in(cpu, acc, address)
         if wback:
             regs[n] = offset_addr
         return nxt
@@ -205,11 +238,8 @@ def LDC_literal(
     start = ((base + imm32) if add else (base - imm32)) & MASK32 if index else base
     acc = CoprocAccess(AccessKind.LDC, cp, 0, 0, 0, 0, rt=15, crd=CRd, long=D)
     cpu = ctx.cpu
-    read32 = ctx.read32
-    bus = ctx.bus
-    check = bus.check
-    write = bus.write
-    done = bus.done
+    check = ctx.bus.check
+    transfer_in = _loader(ctx)
     refuse = _refuser(ctx, info, acc)
     nxt = info.nxt
 
@@ -218,15 +248,7 @@ def LDC_literal(
         if v is not _OK:
             return refuse(v)
         address = start
-        count = 0
-        while True:
-            if address & 3:
-                raise AlignmentFault(address, 4, False)
-            write(cpu, acc, read32(address))
-            count += 1
-            address = (address + 4) & MASK32
-            if done(cpu, acc, count):
-                break
+        transfer_in(cpu, acc, address)
         return nxt
 
     return op
@@ -248,11 +270,8 @@ def STC(
     acc = CoprocAccess(AccessKind.STC, cp, 0, 0, 0, 0, rt=n, crd=CRd, long=D)
     cpu = ctx.cpu
     regs = ctx.regs
-    write32 = ctx.write32
-    bus = ctx.bus
-    check = bus.check
-    read = bus.read
-    done = bus.done
+    check = ctx.bus.check
+    transfer_out = _storer(ctx)
     refuse = _refuser(ctx, info, acc)
     nxt = info.nxt
     offset = imm32 if add else -imm32
@@ -264,15 +283,7 @@ def STC(
         base = regs[n]
         offset_addr = (base + offset) & MASK32
         address = offset_addr if index else base
-        count = 0
-        while True:
-            if address & 3:
-                raise AlignmentFault(address, 4, True)
-            write32(address, read(cpu, acc) & MASK32)
-            count += 1
-            address = (address + 4) & MASK32
-            if done(cpu, acc, count):
-                break
+        transfer_out(cpu, acc, address)
         if wback:
             regs[n] = offset_addr
         return nxt

@@ -24,8 +24,7 @@ from typing import Any, Callable, Dict, List, Tuple
 from armsim.cpu.modes import Mode
 from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
-from armsim.isa.ops.alu import exception_return_problem
-from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC
+from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC, exception_return_problem
 from armsim.memory import AlignmentFault
 
 M = 0xFFFFFFFF
