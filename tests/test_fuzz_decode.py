@@ -91,7 +91,7 @@ def test_random_words_execute_architecturally(batch: int) -> None:
         cpu.regs[15] = addr
         cpu.T = 0
         try:
-            reason, _why = m.engine.run(1)
+            reason = m.engine.run(1).reason
         except Exception as e:
             raise AssertionError(
                 f"word {word:#010x} at {addr:#x} (batch {batch}, index {i}) raised {type(e).__name__}: {e}"

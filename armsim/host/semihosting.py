@@ -51,7 +51,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from armsim.memory import MemoryFault
-from armsim.signals import GuestExit
+from armsim.signals import GuestExit, OutputError
 
 if TYPE_CHECKING:
     from armsim.exec.context import ExecContext
@@ -175,13 +175,23 @@ def _signed32(v: int) -> int:
 
 
 class ConsoleStream:
-    """One console direction: captured bytes, echoed to a sink as they come."""
+    """One console direction: captured bytes, echoed to a sink as they come.
 
-    def __init__(self, sink: Sink, default: Callable[[], IO[Any]]) -> None:
+    A sink that cannot take the bytes ends the run (:class:`OutputError`): a
+    broken pipe quietly, anything else (a closed stream, a full device) as an
+    error.  The bytes stay captured either way.
+    """
+
+    def __init__(self, sink: Sink, default: Callable[[], Optional[IO[Any]]], name: str = "standard output") -> None:
         self.sink = sink
         self.default = default
+        self.name = name
         self.captured = bytearray()
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def reset(self) -> None:
+        self.captured = bytearray()
+        self._decoder.reset()
 
     def write(self, data: bytes) -> None:
         self.captured += data
@@ -190,6 +200,8 @@ class ConsoleStream:
             return
         if sink is None or sink is True:
             sink = self.default()
+            if sink is None:  # the process has no such stream (e.g. started with 1>&-)
+                raise OutputError(f"cannot write the guest's {self.name}: it is closed")
         try:
             buf = getattr(sink, "buffer", None)
             if buf is not None:  # a text wrapper: write under it, in order
@@ -202,8 +214,13 @@ class ConsoleStream:
             else:
                 sink.write(data)
                 sink.flush()
-        except (OSError, ValueError):
-            pass  # a closed or broken sink must not stop the guest (output stays captured)
+        except BrokenPipeError:
+            raise OutputError(f"the reader of the guest's {self.name} went away (broken pipe)",
+                              broken_pipe=True) from None
+        except OSError as e:
+            raise OutputError(f"cannot write the guest's {self.name}: {e.strerror or e}") from None
+        except ValueError:  # a closed file object
+            raise OutputError(f"cannot write the guest's {self.name}: it is closed") from None
 
 
 class _Handle:
@@ -246,7 +263,7 @@ class Semihosting:
         self.cmdline = cmdline
         self.fs_root = os.path.realpath(fs_root) if fs_root is not None else None
         self.stdout = ConsoleStream(stdout, lambda: sys.stdout)
-        self.stderr = ConsoleStream(stderr, lambda: sys.stderr)
+        self.stderr = ConsoleStream(stderr, lambda: sys.stderr, "standard error")
         self.stdin = stdin
         self.errno = 0
         self.handles: Dict[int, _Handle] = {}
@@ -369,6 +386,14 @@ class Semihosting:
         if not inside:
             raise _Refused(EACCES)
         return real
+
+    def reset(self) -> None:
+        """A fresh start (a new run of a guest): files closed, captured output and errno cleared."""
+        self.close_all()
+        self.stdout.reset()
+        self.stderr.reset()
+        self.errno = 0
+        self.calls.clear()
 
     def close_all(self) -> None:
         """Close every host file the guest left open."""

@@ -307,12 +307,12 @@ class ArmsimSide:
         m = self.m
         counts = m.exc.counts
         before = dict(counts)
-        reason, why = m.engine.run(1)
+        stop = m.engine.run(1)
         if counts != before:
             kinds = [k for k in counts if counts[k] != before.get(k, 0)]
             return kinds[0]
-        if reason.name != "LIMIT":
-            return f"{reason.name}: {why}"
+        if stop.reason.name != "LIMIT":
+            return f"{stop.reason.name}: {stop.render()}"
         return None
 
     def snapshot(self, trap: Optional[str]) -> Snapshot:
