@@ -75,3 +75,26 @@ def test_hello_is_deterministic() -> None:
         r = run_guest("hello").run(max_instructions=MAX_INSTRUCTIONS)
         results.append((r.stop_reason, r.exit_code, r.output, r.instructions))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("name", ["exitcode", "hello"])
+def test_run_after_exit_does_not_execute(name: str) -> None:
+    """After SYS_EXIT a further run() returns the same stop and executes nothing."""
+    m = run_guest(name)
+    first = m.run(max_instructions=MAX_INSTRUCTIONS)
+    pc, insns = m.cpu.regs[15], m.instructions
+    again = m.run(max_instructions=MAX_INSTRUCTIONS)
+    assert (again.stop_reason, again.exit_code, again.stop) == (StopReason.EXIT, first.exit_code, first.stop)
+    assert again.instructions == 0 and again.output == b""
+    assert (m.cpu.regs[15], m.instructions, m.exit_code) == (pc, insns, first.exit_code)
+
+
+def test_output_does_not_accumulate_across_loads() -> None:
+    """m.output is the output since the last load_elf()/reset(), not of every run so far."""
+    m = run_guest("hello")
+    m.run(max_instructions=MAX_INSTRUCTIONS)
+    m.load_elf(GUESTS / "hello.elf")
+    r = m.run(max_instructions=MAX_INSTRUCTIONS)
+    assert r.stop_reason is StopReason.EXIT and m.output == b"Hello, world!\n"
+    m.reset()
+    assert m.output == b""

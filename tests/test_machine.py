@@ -288,6 +288,20 @@ def test_data_abort_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
     assert m.cpu.regs[15] == CODE + 4
 
 
+def test_run_after_an_error_returns_the_same_stop(fake_isa: FakeIsa, tmp_path: Path) -> None:
+    """A guest error is final: run() again reports it again without executing; reset() clears it."""
+    p = Prog()
+    p.set(0, 0x12345678)
+    p.ldr()
+    m = machine_for(fake_isa, p, tmp_path)
+    first = m.run(100)
+    again = m.run(100)
+    assert again.stop == first.stop and again.message == first.message and again.instructions == 0
+    assert m.instructions == 2 and again.exceptions == {}
+    m.reset()
+    assert m.stop is None and m.last_stop is None
+
+
 def test_undefined_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
     p = Prog()
     p.nop()
