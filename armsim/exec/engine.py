@@ -21,7 +21,7 @@ from typing import Callable, Dict, Optional, Tuple
 from armsim.errors import GuestError
 from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa import a32
-from armsim.isa.build import build_op, undefined_op
+from armsim.isa.build import build_op, conditional_undefined, undefined_op
 from armsim.isa.decoder import Row
 from armsim.memory import CODE_LINE_SHIFT, AlignmentFault, MemoryFault
 from armsim.signals import OutputError
@@ -96,7 +96,7 @@ class Engine:
         if row is None:
             if info.thumb:
                 return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
-            return undefined_op(self.ctx, info, f"UNDEFINED encoding {info.word:#010x}")
+            return conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
         return build_op(self.ctx, row, info, fields)
 
     def invalidate(self, addr: int, size: int) -> None:
