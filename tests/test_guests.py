@@ -8,6 +8,7 @@ ELF without expectations, is a failure, not a skip.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Dict, List
 
@@ -40,6 +41,16 @@ def guest_names() -> List[str]:
     return sorted(names)
 
 
+def readme_instruction_counts() -> Dict[str, int]:
+    """The README's table of instruction counts (measured under QEMU with stdout not a terminal)."""
+    text = (GUESTS / "README.md").read_text()
+    table = text.split("Instruction counts executed under QEMU", 1)[1]
+    counts = {}
+    for m in re.finditer(r"^\| (\w+) \| ([\d,]+) \|$", table, re.M):
+        counts[m.group(1)] = int(m.group(2).replace(",", ""))
+    return counts
+
+
 def test_expectations_exist() -> None:
     assert EXIT_CODES.is_file(), f"missing {EXIT_CODES}"
     assert expected_exit_codes(), f"{EXIT_CODES} lists no guests"
@@ -66,6 +77,13 @@ def test_guest(name: str) -> None:
     assert r.output.decode("utf-8", "replace") == out.read_text()
     assert r.exit_code == codes[name]
     assert r.error_output == b""
+    # The output is captured, not a terminal: SYS_ISTTY answers 0 as QEMU's does with stdout
+    # redirected, so newlib executes the instructions the README counted under QEMU.
+    assert r.instructions == readme_instruction_counts()[name]
+
+
+def test_readme_counts_every_guest() -> None:
+    assert sorted(readme_instruction_counts()) == guest_names()
 
 
 def test_hello_is_deterministic() -> None:
