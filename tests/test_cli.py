@@ -314,3 +314,11 @@ def test_spinning_exception_loop_is_stopped(tmp_path: Path) -> None:
     assert last.startswith("armsim: guest error: Undefined Instruction: ") and "re-entered itself" in last, last
     assert "at 0x00000004 (ee000000 " in last
     assert time.monotonic() - t0 < 60
+
+
+def test_ram_that_misses_the_image_suggests_a_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    """The bundled guests are linked at 0x8000: RAM at 0x40000000 cannot hold them; the error says what would."""
+    code, _, err = run_cli(capsys, ["run", str(ROOT / "examples" / "guests" / "hello.elf"),
+                                    "--ram", "0x40000000:0x8000000"])
+    assert code == 2 and "outside mapped memory (RAM 0x40000000-0x47ffffff)" in err
+    assert "--ram 0:128M" in err
