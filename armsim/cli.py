@@ -41,6 +41,7 @@ from rich.table import Table
 
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
+from armsim.exec.blocks import DEFAULT_ENGINE, ENGINES
 from armsim.machine import DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-insns", type=_positive_int, default=DEFAULT_MAX_INSNS, metavar="N",
                      help=f"stop a runaway guest after N instructions (default {DEFAULT_MAX_INSNS:,})")
     run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
+    run.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE,
+                     help=f"execution engine: block (translated basic blocks) or interp (one op per "
+                          f"instruction); same results and counts (default {DEFAULT_ENGINE})")
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
@@ -150,7 +154,7 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
         stdin = getattr(sys.stdin, "buffer", None)
         machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
-                          argv=[Path(elf).name, *guest_args], stdin=stdin)
+                          argv=[Path(elf).name, *guest_args], stdin=stdin, engine=args.engine)
         machine.load_elf(elf)
     except (ElfLoadError, ConfigError) as e:
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)

@@ -47,6 +47,8 @@ from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.errors import ConfigError, GuestError
+from armsim.exec import blocks
+from armsim.exec.blocks import ENGINES
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.isa.contract import ExecContext
@@ -120,10 +122,17 @@ class Machine:
         stdout: Sink = None,
         stderr: Sink = None,
         stdin: Optional[IO[bytes]] = None,
+        engine: Optional[str] = None,
     ) -> None:
         """``stdout``/``stderr``: where console output goes (default the process's
         streams; ``False`` = capture only).  ``stdin``: console input (default
-        none: the guest reads end-of-file)."""
+        none: the guest reads end-of-file).  ``engine``: ``"block"`` (translated
+        basic blocks, the default) or ``"interp"`` (one op per instruction); both
+        give the same results and counts."""
+        if engine is None:
+            engine = blocks.DEFAULT_ENGINE
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
         self.profile: CpuProfile = get_profile(cpu)
         self.ram_base, self.ram_size = _check_ram(ram)
         root: Optional[str] = None
@@ -142,7 +151,7 @@ class Machine:
         self.exc = ExceptionModel(self._cpu)
         self.bus = CoprocessorBus()
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
-        self.engine = Engine(self.ctx)
+        self.engine: Engine = ENGINES[engine](self.ctx)
         self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None

@@ -19,6 +19,12 @@ settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=Tr
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+# ARMSIM_TEST_ENGINE=interp runs the whole suite on the interpreter (Machine's default engine too).
+if os.environ.get("ARMSIM_TEST_ENGINE", "block") == "interp":
+    import armsim.exec.blocks
+
+    armsim.exec.blocks.DEFAULT_ENGINE = "interp"
+
 
 def profile_examples(dev: int, ci: int) -> int:
     """Examples for an expensive property: ``dev`` normally, ``ci`` under the ci profile."""

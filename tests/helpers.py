@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from typing import Callable, Iterable, Optional, Tuple
 
 from armsim.coproc.bus import CoprocessorBus
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.state import CPUState
+from armsim.exec.blocks import BlockEngine
 from armsim.exec.engine import Engine, StopReason
 from armsim.isa.contract import ExecContext
 from armsim.memory import Memory
 
 CODE = 0x8000
 RAM_SIZE = 1 << 20
+# The engine the suite runs on: ARMSIM_TEST_ENGINE=block (default) or interp (see
+# tests/conftest.py, .ci/run).  tests/test_engines_diff.py drives translation on first sight.
+TEST_ENGINE = os.environ.get("ARMSIM_TEST_ENGINE", "block")
+
+
+def make_engine(ctx: ExecContext) -> Engine:
+    return BlockEngine(ctx) if TEST_ENGINE == "block" else Engine(ctx)
 
 
 class TestMachine:
@@ -28,7 +37,7 @@ class TestMachine:
         self.exc = ExceptionModel(self.cpu)
         self.bus = CoprocessorBus()
         self.ctx = ExecContext(self.cpu, self.mem, self.exc, self.bus)
-        self.engine = Engine(self.ctx)
+        self.engine = make_engine(self.ctx)
 
     @property
     def regs(self):  # type: ignore[no-untyped-def]

@@ -557,7 +557,7 @@ def test_common_ops_are_short() -> None:
 
     def body(*key: object) -> List[str]:
         lines = alu.op_source(*key).splitlines()  # type: ignore[arg-type]
-        return [line.strip() for line in lines[2:-1]]  # between "def op():" and "return op"
+        return [line.strip() for line in lines[1:]]  # after "def op():"
 
     assert body("ADD", "imm", False) == ["regs[d] = (regs[n] + imm) & 0xFFFFFFFF", "return nxt"]
     assert body("SUB", "reg", False) == ["regs[d] = (regs[n] - regs[m]) & 0xFFFFFFFF", "return nxt"]
@@ -580,7 +580,7 @@ def test_every_specialisation_compiles() -> None:
 def test_conditional_ops_check_inline() -> None:
     """A8.3.1: a conditional data-processing op checks ConditionPassed() itself, first."""
     lines = [line.strip() for line in alu.op_source("MVN", "imm", False, "reg", True).splitlines()]
-    assert lines[2:4] == ["if not passed[flags[0]]:", "return nxt"]
+    assert lines[1] == "if passed[flags[0]]:" and lines[-1] == "return nxt"
 
 
 def test_many_instructions_in_sequence() -> None:

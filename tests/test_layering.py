@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
+from armsim.exec.engine import Engine
 from armsim.isa import registry
 from armsim.isa.build import build_op
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles, handles_cond, handles_pc
@@ -75,6 +76,7 @@ def test_a_registered_instruction_set_plugs_in_without_the_engine(monkeypatch: p
     table[1] = InstructionSet("fake T16", 1, fetch, decode)
     monkeypatch.setattr(registry, "_REGISTRY", table)
     m = TestMachine()
+    m.engine = Engine(m.ctx)  # the interpreter decodes each key once, as it runs
     m.mem.load(CODE, struct.pack("<4H", 0, 0, 0, 0))
     m.run(3, pc=CODE, thumb=True)
     assert m.regs[0] == 3

@@ -115,19 +115,18 @@ class Engine:
         self.cpu.regs[15] = key & ~1 & MASK32
         self.cpu.T = key & 1
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None, prev: int = -1) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
 
         The record has the kind, the message and the PC (``previous_pc`` too for a failed
-        instruction fetch); symbols and instruction text are the machine's to add.  Ctrl-C
-        raises :class:`RunInterrupted` with the PC where the run was.
+        instruction fetch; ``prev``: the key executed before this run, if known); symbols and
+        instruction text are the machine's to add.  Ctrl-C raises :class:`RunInterrupted` with the PC where the run was.
         """
         cache = self.cache
         exc = self.ctx.exc
         pc = self.pc_key()
         # The instruction executed before the current one: ``prev, pc = pc, op()`` assigns
         # only when the op returns, so after a failed fetch ``prev`` is the branch that got there.
-        prev = -1
         done = 0
         try:
             while done < max_instructions:

@@ -33,6 +33,7 @@ from typing import Any, Dict
 from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles_cond, handles_pc
 from armsim.isa.decoder import Row
+from armsim.isa.template import conditional, template_of, template_op, with_pc_operand
 
 _REG_FIELDS = ("Rd", "Rn", "Rm", "Rs", "Rt", "Rt2", "Ra", "RdHi", "RdLo", "Rdn", "Rdm")
 
@@ -88,8 +89,18 @@ def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int])
         op = row.builder(ctx, info, **fields)
     except Undefined as e:
         return conditional_undefined(ctx, info, cond, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
-    if _reads_pc(fields) and not handles_pc(op):
+    pc = _reads_pc(fields) and not handles_pc(op)
+    guard = cond != 14 and not handles_cond(op)
+    tpl = template_of(op)
+    if tpl is not None and (pc or guard):
+        # One function, not a chain of wrappers: wrap the template and generate its op again.
+        if pc:
+            tpl = with_pc_operand(tpl, info.pcv)
+        if guard:
+            tpl = conditional(tpl, COND_PASSED[cond])
+        return template_op(ctx.regs, ctx.flags, tpl)
+    if pc:
         op = with_pc(op, ctx.regs, info.pcv)
-    if cond != 14 and not handles_cond(op):
+    if guard:
         op = with_cond(op, cond, ctx.flags, info.nxt)
     return op

@@ -37,9 +37,9 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
-from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey, exception_return_problem
+from armsim.isa.template import Template, conditional_lines, template_op
 
 MASK32 = 0xFFFFFFFF
 
@@ -215,8 +215,6 @@ _LOGIC_SHIFTED = _logic_tables(-1)
 
 # Destination kinds: "reg" (R[d] or nothing for compares), "pc" (ALUWritePC),
 # "eret" (B9.3.20 exception return).
-Factory = Callable[..., Op]
-_FACTORIES: Dict[Tuple[str, str, bool, str, bool], Factory] = {}
 
 
 def _arith_flags_source(spec: _Spec, const: bool, body: List[str]) -> None:
@@ -244,17 +242,17 @@ def _arith_flags_source(spec: _Spec, const: bool, body: List[str]) -> None:
         body.append(f"flags[0] = {nzcv} if res else {nzcv} | 4")
 
 
-def op_source(op: str, form: str, setflags: bool, dest: str = "reg", conditional: bool = False) -> str:
-    """The Python source of the factory for one specialisation.
+def op_body(op: str, form: str, setflags: bool, dest: str = "reg") -> List[str]:
+    """The template body (:mod:`armsim.isa.template`) of one specialisation.
 
-    ``conditional``: the op starts with ConditionPassed() (A8.3.1) inline.
+    Slots: d, n, m, s (register numbers), imm, k, j (immediate, shift amounts),
+    t (flag table), nxt, wpc (ALUWritePC), eret (exception return).
     """
     spec = SPECS[op]
     flags_out = setflags and dest == "reg"
     carry = flags_out and spec.logical
     setup, b, carry_expr = _operand(form, carry)
-    body: List[str] = ["if not passed[flags[0]]:", "    return nxt"] if conditional else []
-    body += setup
+    body: List[str] = list(setup)
     if not flags_out:
         if spec.logical:
             value = spec.expr.format(a="regs[n]", b=b)
@@ -285,26 +283,15 @@ def op_source(op: str, form: str, setflags: bool, dest: str = "reg", conditional
             body.append(f"b = {b}")
         _arith_flags_source(spec, const, body)
         body.append("return nxt")
-    lines = [
-        "def factory(regs, flags, d, n, m, s, imm, k, j, t, nxt, wpc, eret, passed):",
-        "    def op():",
-        *("        " + line for line in body),
-        "    return op",
-    ]
-    return "\n".join(lines) + "\n"
+    return body
 
 
-def _factory(op: str, form: str, setflags: bool, dest: str, conditional: bool) -> Factory:
-    key = (op, form, setflags, dest, conditional)
-    f = _FACTORIES.get(key)
-    if f is None:
-        namespace: Dict[str, Any] = {}
-        src = op_source(op, form, setflags, dest, conditional)
-        name = f"<armsim.alu {op} {form} S={int(setflags)} {dest}{' cond' if conditional else ''}>"
-        exec(compile(src, name, "exec"), namespace)
-        f = namespace["factory"]
-        _FACTORIES[key] = f
-    return f
+def op_source(op: str, form: str, setflags: bool, dest: str = "reg", conditional: bool = False) -> str:
+    """The Python source of one specialisation's op (its template body, ``conditional``: guarded)."""
+    body = op_body(op, form, setflags, dest)
+    if conditional:
+        body = conditional_lines(body)
+    return "\n".join(["def op():", *("    " + line for line in body)]) + "\n"
 
 
 # -- PC destinations -------------------------------------------------------------
@@ -386,11 +373,14 @@ def _make(
             t = _LOGIC_KEEP if carry is None else _LOGIC_CONST[carry]
         else:
             t = _LOGIC_SHIFTED
-    conditional = info.cond != 14
-    passed = COND_PASSED[info.cond] if conditional else None
-    factory = _factory(op, form, setflags, dest, conditional)
-    fn = factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
-    return handles(fn, pc=15 not in reads, cond=True)
+    slots: Dict[str, Any] = {"d": d, "n": n, "m": m, "s": s, "imm": imm, "k": k, "j": j, "t": t, "nxt": info.nxt}
+    if dest == "pc":
+        slots["wpc"] = wpc
+    elif dest == "eret":
+        slots["eret"] = eret
+    name = f"{op} {form}{' S' if setflags else ''}{'' if dest == 'reg' else ' ' + dest}"
+    tpl = Template(name, op_body(op, form, setflags, dest), slots)
+    return handles(template_op(ctx.regs, ctx.flags, tpl), pc=15 not in reads)
 
 
 # -- builders -------------------------------------------------------------------

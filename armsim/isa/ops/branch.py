@@ -8,37 +8,26 @@ clears bit 1, as :func:`armsim.isa.ops.common.BXWritePC` does.
 
 from __future__ import annotations
 
-from armsim.isa.conditions import COND_PASSED
+from typing import Any, List
+
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.isa.ops.common import BranchWritePC, BXWritePC
+from armsim.isa.template import Template, template_op
 
 MASK32 = 0xFFFFFFFF
+
+
+def _op(ctx: ExecContext, info: InsnInfo, name: str, lines: List[str], **slots: Any) -> Op:
+    return template_op(ctx.regs, ctx.flags, Template(name, lines, {"nxt": info.nxt, **slots}))
 
 
 def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
     """A8.8.18 B: BranchWritePC(PC + imm32), PC = this instruction + 8 (ARM) / + 4 (Thumb).
 
-    ``info.cond`` is checked inline (ConditionPassed, A8.3.1): conditional
-    branches are the most frequent conditional instructions.
+    The target key is a build-time constant; build_op adds ConditionPassed().
     """
     target = BranchWritePC(info.pcv + imm32, info.thumb)
-    cond = info.cond
-    if cond == 14:
-
-        def op() -> int:
-            return target
-
-        return handles(op, pc=True)
-    passed = COND_PASSED[cond]
-    flags = ctx.flags
-    nxt = info.nxt
-
-    def op_cond() -> int:
-        if passed[flags[0]]:
-            return target
-        return nxt
-
-    return handles(op_cond, pc=True, cond=True)
+    return handles(_op(ctx, info, "B", ["return target"], target=target), pc=True)
 
 
 def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -> Op:
@@ -47,41 +36,22 @@ def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -
     The target instruction set is ``to_thumb``; an ARM target is Align(PC, 4) + imm32,
     a Thumb target PC + imm32.
     """
-    regs = ctx.regs
     lr = info.nxt  # ARM: PC - 4; Thumb: PC<31:1>:'1' (the next instruction's key)
     base = info.pcv if to_thumb else info.pcv & ~3
     target = BranchWritePC(base + imm32, to_thumb)
+    return handles(_op(ctx, info, "BL", ["regs[14] = lr", "return target"], lr=lr, target=target), pc=True)
 
-    def op() -> int:
-        regs[14] = lr
-        return target
 
-    return handles(op, pc=True)
+# BXWritePC (A2.3.1) of a register value, inlined: bit 0 selects Thumb, else ARM (bit 1 cleared).
+_BX = "return v if v & 1 else v & 0xFFFFFFFC"
 
 
 def BX(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
     """A8.8.27 BX: BXWritePC(R[m])."""
-    regs = ctx.regs
     if m == 15:
         target = BXWritePC(info.pcv)
-
-        def op_pc() -> int:
-            return target
-
-        return handles(op_pc, pc=True)
-    if m == 14:
-
-        def op_lr() -> int:
-            t = regs[14]
-            return t if t & 1 else t & 0xFFFFFFFC
-
-        return op_lr
-
-    def op() -> int:
-        t = regs[m]
-        return t if t & 1 else t & 0xFFFFFFFC
-
-    return op
+        return handles(_op(ctx, info, "BX pc", ["return target"], target=target), pc=True)
+    return _op(ctx, info, "BX", ["v = regs[m]", _BX], m=m)
 
 
 def BXJ(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
@@ -91,12 +61,5 @@ def BXJ(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
 
 def BLX_register(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
     """A8.8.26 BLX (register): target = R[m]; LR = next instruction; BXWritePC(target)."""
-    regs = ctx.regs
     lr = info.nxt  # ARM: PC - 4; Thumb: (PC - 2)<31:1>:'1'
-
-    def op() -> int:
-        t = regs[m]
-        regs[14] = lr
-        return t if t & 1 else t & 0xFFFFFFFC
-
-    return op
+    return _op(ctx, info, "BLX", ["v = regs[m]", "regs[14] = lr", _BX], m=m, lr=lr)

@@ -19,12 +19,13 @@ always fault.  Byte accesses never fault.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, List, Tuple
 
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles
 from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC, exception_return_problem
+from armsim.isa.template import Template, template_op
 from armsim.memory import AlignmentFault
 
 M = 0xFFFFFFFF
@@ -183,10 +184,14 @@ def _load_pc(ctx: ExecContext, info: InsnInfo, rd: Reader, n: int, off: Offset, 
     return op
 
 
+def _mem_op(ctx: ExecContext, info: InsnInfo, name: str, lines: List[str], stores: bool, **slots: Any) -> Op:
+    """A load/store op from its template (the same body is inlined into translated blocks)."""
+    tpl = Template(name, [*lines, "return nxt"], {"nxt": info.nxt, **slots}, stores=stores)
+    return template_op(ctx.regs, ctx.flags, tpl)
+
+
 def _load_imm(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, imm32: int, index: bool, add: bool,
               wback: bool) -> Op:
-    regs = ctx.regs
-    nxt = info.nxt
     if t == 15:
 
         def const() -> int:
@@ -196,100 +201,38 @@ def _load_imm(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, imm3
     d = imm32 if add else -imm32
     if not wback:
         dd = d if index else 0
-
-        def op_off() -> int:
-            regs[t] = rd((regs[n] + dd) & 0xFFFFFFFF)
-            return nxt
-
-        return op_off
+        if dd == 0:
+            return _mem_op(ctx, info, "LDR [n]", ["regs[t] = rd(regs[n])"], False, rd=rd, t=t, n=n)
+        return _mem_op(ctx, info, "LDR [n, #d]", ["regs[t] = rd((regs[n] + d) & 0xFFFFFFFF)"], False,
+                       rd=rd, t=t, n=n, d=dd)
     if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + d) & 0xFFFFFFFF
-            regs[t] = rd(a)
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        regs[t] = rd(a)
-        regs[n] = (a + d) & 0xFFFFFFFF
-        return nxt
-
-    return op_post
+        lines = ["a = (regs[n] + d) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = a"]
+        return _mem_op(ctx, info, "LDR [n, #d]!", lines, False, rd=rd, t=t, n=n, d=d)
+    lines = ["a = regs[n]", "regs[t] = rd(a)", "regs[n] = (a + d) & 0xFFFFFFFF"]
+    return _mem_op(ctx, info, "LDR [n], #d", lines, False, rd=rd, t=t, n=n, d=d)
 
 
 def _load_reg(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, m: int, index: bool, add: bool,
               wback: bool, shift_t: int, shift_n: int) -> Op:
-    regs = ctx.regs
-    nxt = info.nxt
     off = _shifted(ctx, m, shift_t, shift_n)
     if t == 15:
         return handles(_load_pc(ctx, info, rd, n, off, add, index, wback), pc=n != 15 and m != 15)
+    sign = "+" if add else "-"
     if index and not wback and shift_t == SRType_LSL:
-        k = shift_n
-        if k == 0:
-            if add:
-
-                def op_add() -> int:
-                    regs[t] = rd((regs[n] + regs[m]) & 0xFFFFFFFF)
-                    return nxt
-
-                return op_add
-
-            def op_sub() -> int:
-                regs[t] = rd((regs[n] - regs[m]) & 0xFFFFFFFF)
-                return nxt
-
-            return op_sub
-        if add:
-
-            def op_add_k() -> int:
-                regs[t] = rd((regs[n] + (regs[m] << k)) & 0xFFFFFFFF)
-                return nxt
-
-            return op_add_k
-
-        def op_sub_k() -> int:
-            regs[t] = rd((regs[n] - (regs[m] << k)) & 0xFFFFFFFF)
-            return nxt
-
-        return op_sub_k
-    s = 1 if add else -1
+        x = "regs[m]" if shift_n == 0 else "(regs[m] << k)"
+        return _mem_op(ctx, info, "LDR [n, m]", [f"regs[t] = rd((regs[n] {sign} {x}) & 0xFFFFFFFF)"], False,
+                       rd=rd, t=t, n=n, m=m, k=shift_n)
     if not wback:
         if index:
-
-            def op_off() -> int:
-                regs[t] = rd((regs[n] + s * off()) & 0xFFFFFFFF)
-                return nxt
-
-            return op_off
-
-        def op_base() -> int:
-            regs[t] = rd(regs[n])
-            return nxt
-
-        return op_base
+            return _mem_op(ctx, info, "LDR [n, off]", [f"regs[t] = rd((regs[n] {sign} off()) & 0xFFFFFFFF)"],
+                           False, rd=rd, t=t, n=n, off=off)
+        return _mem_op(ctx, info, "LDR [n]", ["regs[t] = rd(regs[n])"], False, rd=rd, t=t, n=n)
     if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + s * off()) & 0xFFFFFFFF
-            regs[t] = rd(a)
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        oa = (a + s * off()) & 0xFFFFFFFF  # the offset is read before R[t] is written (t may be m)
-        regs[t] = rd(a)
-        regs[n] = oa
-        return nxt
-
-    return op_post
+        lines = [f"a = (regs[n] {sign} off()) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = a"]
+        return _mem_op(ctx, info, "LDR [n, off]!", lines, False, rd=rd, t=t, n=n, off=off)
+    # The offset is read before R[t] is written (t may be m).
+    lines = ["a = regs[n]", f"oa = (a {sign} off()) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = oa"]
+    return _mem_op(ctx, info, "LDR [n], off", lines, False, rd=rd, t=t, n=n, off=off)
 
 
 def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: int, add: bool) -> Op:
@@ -324,102 +267,38 @@ def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: i
 
 def _store_imm(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, imm32: int, index: bool, add: bool,
                wback: bool) -> Op:
-    regs = ctx.regs
-    nxt = info.nxt
     d = imm32 if add else -imm32
     if not wback:
         dd = d if index else 0
-
-        def op_off() -> int:
-            wr((regs[n] + dd) & 0xFFFFFFFF, regs[t])
-            return nxt
-
-        return op_off
+        if dd == 0:
+            return _mem_op(ctx, info, "STR [n]", ["wr(regs[n], regs[t])"], True, wr=wr, t=t, n=n)
+        return _mem_op(ctx, info, "STR [n, #d]", ["wr((regs[n] + d) & 0xFFFFFFFF, regs[t])"], True,
+                       wr=wr, t=t, n=n, d=dd)
     if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + d) & 0xFFFFFFFF
-            wr(a, regs[t])
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        wr(a, regs[t])
-        regs[n] = (a + d) & 0xFFFFFFFF
-        return nxt
-
-    return op_post
+        lines = ["a = (regs[n] + d) & 0xFFFFFFFF", "wr(a, regs[t])", "regs[n] = a"]
+        return _mem_op(ctx, info, "STR [n, #d]!", lines, True, wr=wr, t=t, n=n, d=d)
+    lines = ["a = regs[n]", "wr(a, regs[t])", "regs[n] = (a + d) & 0xFFFFFFFF"]
+    return _mem_op(ctx, info, "STR [n], #d", lines, True, wr=wr, t=t, n=n, d=d)
 
 
 def _store_reg(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, m: int, index: bool, add: bool,
                wback: bool, shift_t: int, shift_n: int) -> Op:
-    regs = ctx.regs
-    nxt = info.nxt
+    sign = "+" if add else "-"
     if index and not wback and shift_t == SRType_LSL:
-        k = shift_n
-        if k == 0:
-            if add:
-
-                def op_add() -> int:
-                    wr((regs[n] + regs[m]) & 0xFFFFFFFF, regs[t])
-                    return nxt
-
-                return op_add
-
-            def op_sub() -> int:
-                wr((regs[n] - regs[m]) & 0xFFFFFFFF, regs[t])
-                return nxt
-
-            return op_sub
-        if add:
-
-            def op_add_k() -> int:
-                wr((regs[n] + (regs[m] << k)) & 0xFFFFFFFF, regs[t])
-                return nxt
-
-            return op_add_k
-
-        def op_sub_k() -> int:
-            wr((regs[n] - (regs[m] << k)) & 0xFFFFFFFF, regs[t])
-            return nxt
-
-        return op_sub_k
+        x = "regs[m]" if shift_n == 0 else "(regs[m] << k)"
+        return _mem_op(ctx, info, "STR [n, m]", [f"wr((regs[n] {sign} {x}) & 0xFFFFFFFF, regs[t])"], True,
+                       wr=wr, t=t, n=n, m=m, k=shift_n)
     off = _shifted(ctx, m, shift_t, shift_n)
-    s = 1 if add else -1
     if not wback:
         if index:
-
-            def op_off() -> int:
-                wr((regs[n] + s * off()) & 0xFFFFFFFF, regs[t])
-                return nxt
-
-            return op_off
-
-        def op_base() -> int:
-            wr(regs[n], regs[t])
-            return nxt
-
-        return op_base
+            return _mem_op(ctx, info, "STR [n, off]", [f"wr((regs[n] {sign} off()) & 0xFFFFFFFF, regs[t])"], True,
+                           wr=wr, t=t, n=n, off=off)
+        return _mem_op(ctx, info, "STR [n]", ["wr(regs[n], regs[t])"], True, wr=wr, t=t, n=n)
     if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + s * off()) & 0xFFFFFFFF
-            wr(a, regs[t])
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        wr(a, regs[t])
-        regs[n] = (a + s * off()) & 0xFFFFFFFF
-        return nxt
-
-    return op_post
+        lines = [f"a = (regs[n] {sign} off()) & 0xFFFFFFFF", "wr(a, regs[t])", "regs[n] = a"]
+        return _mem_op(ctx, info, "STR [n, off]!", lines, True, wr=wr, t=t, n=n, off=off)
+    lines = ["a = regs[n]", "wr(a, regs[t])", f"regs[n] = (a {sign} off()) & 0xFFFFFFFF"]
+    return _mem_op(ctx, info, "STR [n], off", lines, True, wr=wr, t=t, n=n, off=off)
 
 
 ImmBuilder = Callable[[ExecContext, InsnInfo, int, int, int, bool, bool, bool], Op]
@@ -670,8 +549,8 @@ def _reg_tuple(registers: int, top: int) -> Tuple[int, ...]:
 
 
 def _block_source(load: bool, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int, wd: int,
-                  increment: bool) -> str:
-    """Source of an unrolled LDM/STM op factory (see :func:`_block_factory`)."""
+                  increment: bool) -> List[str]:
+    """The template body of an unrolled LDM/STM (slots: mem, the word accessor; slow, the loop form; nxt)."""
     count = len(rl) + (1 if pc else 0)
     body = [f"b = regs[{n}]", f"a = b + {sd}" if sd else "a = b"]
     # The unrolled accesses use a + 4*j unmasked, so leave wrapping (and
@@ -700,27 +579,7 @@ def _block_source(load: bool, n: int, rl: Tuple[int, ...], pc: bool, wback: bool
         body.append("return v if v & 1 else v & 0xFFFFFFFC")
     else:
         body.append("return nxt")
-    lines = ["def factory(regs, mem, nxt, slow):", "    def op():", *("        " + x for x in body), "    return op"]
-    return "\n".join(lines) + "\n"
-
-
-BlockFactory = Callable[[List[int], Callable[..., Any], int, Op], Op]
-_BLOCK_FACTORIES: Dict[Tuple[Any, ...], BlockFactory] = {}
-
-
-def _block_factory(load: bool, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int, wd: int,
-                   increment: bool) -> BlockFactory:
-    """An unrolled LDM/STM op factory, compiled once per shape (list, base, mode, writeback) and cached."""
-    key = (load, n, rl, pc, wback, sd, wd, increment)
-    f = _BLOCK_FACTORIES.get(key)
-    if f is None:
-        namespace: Dict[str, Any] = {}
-        src = _block_source(load, n, rl, pc, wback, sd, wd, increment)
-        name = f"<armsim.ldst {'LDM' if load else 'STM'} r{n} {rl}{' pc' if pc else ''}{'!' if wback else ''} {sd}>"
-        exec(compile(src, name, "exec"), namespace)
-        f = namespace["factory"]
-        _BLOCK_FACTORIES[key] = f
-    return f
+    return body
 
 
 def LDM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: bool, increment: bool,
@@ -737,9 +596,10 @@ def LDM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: boo
     pc = bool(registers & 0x8000)
     sd, wd = _block(len(rl) + pc, increment, wordhigher)
     slow = _ldm_loop(ctx, info, n, rl, pc, wback, sd, wd)
-    factory = _block_factory(True, n, rl, pc, wback, sd, wd, increment)
+    body = _block_source(True, n, rl, pc, wback, sd, wd, increment)
+    tpl = Template(f"LDM r{n}", body, {"mem": ctx.read32, "nxt": info.nxt, "slow": slow})
     # The list's PC is written, never read: only a base of R15 reads the PC.
-    return handles(factory(ctx.regs, ctx.read32, info.nxt, slow), pc=n != 15)
+    return handles(template_op(ctx.regs, ctx.flags, tpl), pc=n != 15)
 
 
 def _ldm_loop(ctx: ExecContext, info: InsnInfo, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int,
@@ -785,8 +645,9 @@ def STM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: boo
     rl = _reg_tuple(registers, 16)
     sd, wd = _block(len(rl), increment, wordhigher)
     slow = _stm_loop(ctx, info, n, rl, wback, sd, wd)
-    factory = _block_factory(False, n, rl, False, wback, sd, wd, increment)
-    return factory(ctx.regs, ctx.write32, info.nxt, slow)
+    body = _block_source(False, n, rl, False, wback, sd, wd, increment)
+    tpl = Template(f"STM r{n}", body, {"mem": ctx.write32, "nxt": info.nxt, "slow": slow}, stores=True)
+    return template_op(ctx.regs, ctx.flags, tpl)
 
 
 def _stm_loop(ctx: ExecContext, info: InsnInfo, n: int, rl: Tuple[int, ...], wback: bool, sd: int, wd: int) -> Op:

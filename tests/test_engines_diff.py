@@ -1,0 +1,302 @@
+"""Both engines agree: the block engine's state at every block exit is the interpreter's after as many instructions.
+
+The block engine under test records, at every exit of a block function (and
+at every exception leaving one), the instruction count so far and the full
+architectural state (R0-R15 of the current mode, CPSR, every banked register,
+the SPSRs, and for small machines the whole RAM).  The interpreter then runs
+to each recorded count and must hold the same state; at the end both report
+the same stop, count, exceptions taken and memory.  Cases: every bundled guest,
+and generated A32 loops mixing conditional data-processing, loads and stores,
+aborts mid-block, UNDEFINED encodings, self-modifying stores and semihosting
+calls that read the instruction count (SYS_ELAPSED).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from pathlib import Path
+from typing import Any, Callable, List, Optional, Tuple
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from armsim import Machine
+from armsim.exec.blocks import Block, BlockEngine, BlockFn
+from armsim.exec.engine import Engine, FetchFault
+from armsim.host.semihosting import Semihosting
+from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, SemihostingCall
+from armsim.memory import MemoryFault
+from tests.conftest import profile_examples
+from tests.helpers import TestMachine
+
+GUESTS = Path(__file__).resolve().parent.parent / "examples" / "guests"
+
+State = Tuple[Any, ...]
+
+
+def cpu_state(engine: Engine, pc: int, ram: Optional[Callable[[], bytes]]) -> State:
+    cpu = engine.cpu
+    return (pc, tuple(cpu.regs[:15]), tuple(cpu.flags), cpu.mode, cpu.A, cpu.I, cpu.F, cpu.E,
+            tuple(cpu.phys), tuple(sorted(cpu.spsr.items())), ram() if ram is not None else None)
+
+
+class RecordingBlockEngine(BlockEngine):
+    """A block engine that records (count, state) at every block exit; the counting rules are the interpreter's."""
+
+    def __init__(self, ctx: ExecContext, hot: int, ram: Optional[Callable[[], bytes]]) -> None:
+        super().__init__(ctx, hot=hot)
+        self.records: List[Tuple[int, State]] = []
+        self.total = 0
+        self.ram = ram
+
+    def _wrap(self, blk: Block, fn: BlockFn) -> BlockFn:
+        def recorded() -> Tuple[int, int]:
+            try:
+                pc, k = fn()
+            except (MemoryFault, SemihostingCall, GuestExit, GuestHalt) as e:
+                self.total += blk.fault_index(e) + 1  # the instructions before, and the one that trapped
+                raise
+            except BaseException as e:
+                self.total += blk.fault_index(e)
+                raise
+            self.total += k
+            self.records.append((self.total, cpu_state(self, pc, self.ram)))
+            return pc, k
+
+        return recorded
+
+    def _install(self, key: int) -> None:
+        try:
+            super()._install(key)
+        except FetchFault:
+            self.total += 1
+            raise
+        blk = self.binfo[key]
+        if blk.code is None:  # still cold (a translated block was wrapped by translate())
+            fn, n = self.blocks[key]
+            self.blocks[key] = (self._wrap(blk, fn), n)
+
+    def translate(self, blk: Block) -> BlockFn:
+        fn = super().translate(blk)
+        if self.binfo.get(blk.key) is blk:
+            self.blocks[blk.key] = (self._wrap(blk, fn), len(blk.ops))
+        return fn
+
+
+def check_lockstep(interp: Engine, block: RecordingBlockEngine, ram: Optional[Callable[[], bytes]], limit: int) -> Any:
+    """Run ``block`` to ``limit``, then the interpreter to every recorded count; returns both stops.
+
+    ``ram`` reads the interpreter's memory (compared with what the recording engine saw).
+    """
+    stop_b = block.run(limit)
+    done = 0
+    for count, state in block.records:
+        if count > done:
+            interp.run(count - done)
+            done = count
+        assert interp.instructions == count
+        assert cpu_state(interp, interp.pc_key(), ram) == state, f"state differs after {count} instructions"
+    stop_i = interp.run(limit - interp.instructions) if interp.instructions < limit else None
+    return stop_b, stop_i
+
+
+# -- bundled guests ---------------------------------------------------------------------------------
+
+
+def _guest_machine(path: Path, engine: str) -> Machine:
+    m = Machine(stdout=False, stderr=False, engine=engine)
+    m.load_elf(str(path))
+    return m
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GUESTS.glob("*.elf")))
+def test_bundled_guest_same_on_both_engines(name: str) -> None:
+    """Every bundled guest: same output, exit, count and state at every block exit on both engines."""
+    path = GUESTS / name
+    mi = _guest_machine(path, "interp")
+    mb = _guest_machine(path, "interp")
+    # The block side: a recording engine in place of the machine's interpreter (hot after 2 runs).
+    rec = RecordingBlockEngine(mb.ctx, hot=2, ram=None)
+    mb.engine = rec
+    limit = 3_000_000 if name != "strings.elf" else 1_500_000
+    ri = mi.run(max_instructions=limit)
+    mi2 = _guest_machine(path, "interp")
+    stop_b, _ = check_lockstep(mi2.engine, rec, None, limit)
+    assert rec.translations > 0 or rec.instructions < 100
+    assert stop_b.kind == ri.stop.kind and rec.instructions == ri.instructions
+    assert mb.semihosting is not None and mi.semihosting is not None
+    assert bytes(mb.semihosting.stdout.captured) == bytes(mi.semihosting.stdout.captured)
+    assert cpu_state(rec, rec.pc_key(), None) == cpu_state(mi.engine, mi.engine.pc_key(), None)
+    ram_b = hashlib.sha256(mb._mem.read_bytes(mb.ram_base, mb.ram_size)).digest()
+    ram_i = hashlib.sha256(mi._mem.read_bytes(mi.ram_base, mi.ram_size)).digest()
+    assert ram_b == ram_i
+
+
+# -- generated A32 loops ----------------------------------------------------------------------------
+
+RAM = 0x10000
+CODE = 0x1000
+DATA = 0x8000  # a data window R11 points at
+BAD = 0x00F00000  # unmapped: loads from here abort
+ELAPSED_BLOCK = 0xC000
+AL = 0xE
+ELAPSED = 0xEF123456  # SVC 0x123456 (A32 semihosting)
+
+
+def _dp_imm(cond: int, op: int, s: int, rn: int, rd: int, imm12: int) -> int:
+    return cond << 28 | 1 << 25 | op << 21 | s << 20 | rn << 16 | rd << 12 | imm12
+
+
+def _dp_reg(cond: int, op: int, s: int, rn: int, rd: int, imm5: int, stype: int, rm: int) -> int:
+    return cond << 28 | op << 21 | s << 20 | rn << 16 | rd << 12 | imm5 << 7 | stype << 5 | rm
+
+
+def _ldr_str(cond: int, load: int, byte: int, rn: int, rt: int, imm12: int, P: int = 1, U: int = 1, W: int = 0) -> int:
+    return cond << 28 | 1 << 26 | P << 24 | U << 23 | byte << 22 | W << 21 | load << 20 | rn << 16 | rt << 12 | imm12
+
+
+MOV_R0_ELAPSED = _dp_imm(AL, 13, 0, 0, 0, 0x30)  # MOV r0, #0x30 (SYS_ELAPSED)
+MOV_R1_BLOCK = _dp_imm(AL, 13, 0, 0, 1, 0x903)  # MOV r1, #0xC000 (0x03 ROR 18, A5.2.4)
+_CONDS = st.integers(0, 14)
+_LOW = st.integers(0, 7)  # r0-r7: free for data; r8-r12 have fixed roles
+
+
+@st.composite
+def _insn(draw: Callable, index: int, length: int) -> List[int]:
+    """One item of the loop body (one or two words); ``index`` is its word position in the body."""
+    kind = draw(st.sampled_from(["dp", "dp", "dp", "dpreg", "ldst", "ldst", "abort", "undef", "smc", "semi"]))
+    cond = draw(st.one_of(st.just(AL), _CONDS))
+    if kind == "dp":
+        op = draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15]))
+        s = 1 if op in (8, 9, 10, 11) else draw(st.integers(0, 1))
+        return [_dp_imm(cond, op, s, draw(_LOW), draw(_LOW), draw(st.integers(0, 0xFFF)))]
+    if kind == "dpreg":
+        op = draw(st.sampled_from([0, 2, 4, 5, 6, 10, 12, 13]))
+        s = 1 if op == 10 else draw(st.integers(0, 1))
+        return [_dp_reg(cond, op, s, draw(_LOW), draw(_LOW), draw(st.integers(0, 31)), draw(st.integers(0, 3)),
+                        draw(_LOW))]
+    if kind == "ldst":
+        P, W = draw(st.sampled_from([(1, 0), (1, 0), (1, 1), (0, 0)]))
+        # Base R11 (the data window); offsets stay inside it, writeback walks within it.
+        return [_ldr_str(cond, draw(st.integers(0, 1)), draw(st.integers(0, 1)), 11, draw(_LOW),
+                         draw(st.integers(0, 0x3F)) * 4, P=P, U=1 if W == 0 else draw(st.integers(0, 1)), W=W)]
+    if kind == "abort":  # LDR r0, [r10]: R10 holds an unmapped address (Data Abort mid-block)
+        return [_ldr_str(cond, 1, 0, 10, 0, 0)]
+    if kind == "undef":  # UDF (A8.8.247) or a conditional word in the permanently UNDEFINED space
+        return [draw(st.sampled_from([0xE7F000F0, cond << 28 | 0x07F000F0]))]
+    if kind == "smc":
+        # STR r9, [pc, #k]: overwrite a later word of this body with "ADD r7, r7, #1" (R9 holds it).
+        ahead = draw(st.integers(0, max(0, length - index - 3)))
+        return [_ldr_str(cond, 0, 0, 15, 9, ahead * 4)]
+    # Semihosting SYS_ELAPSED (SVC 0x123456): R0 = 0x30, R1 -> the count, written to memory (see _image).
+    return [MOV_R0_ELAPSED]
+
+
+@st.composite
+def programs(draw: Callable) -> Tuple[List[int], List[int]]:
+    """(loop body, starting R0-R7) for :func:`_image`."""
+    length = draw(st.integers(1, 24))
+    body: List[int] = []
+    while len(body) < length:
+        body += draw(_insn(len(body), length))
+    return body, [draw(st.integers(0, 0xFFFFFFFF)) for _ in range(8)]
+
+
+
+
+def _image(body: List[int], iterations: int) -> Tuple[bytes, int]:
+    """Vectors that skip the trapping instruction, then ``loop: body; SUBS r12, #1; BNE loop; B .``."""
+    words = [0] * (RAM // 4)
+    # 0x04 Undefined: MOVS pc, lr (LR = next instruction).  0x08 SVC: same.  0x10 Data Abort: SUBS pc, lr, #4.
+    words[1] = 0xE1B0F00E
+    words[2] = 0xE1B0F00E
+    words[4] = 0xE25EF004
+    code: List[int] = []
+    for w in body:
+        if w == MOV_R0_ELAPSED:
+            code += [MOV_R0_ELAPSED, MOV_R1_BLOCK, ELAPSED]
+        else:
+            code.append(w)
+    loop = CODE // 4
+    words[loop : loop + len(code)] = code
+    end = loop + len(code)
+    words[end] = _dp_imm(AL, 2, 1, 12, 12, 1)  # SUBS r12, r12, #1
+    words[end + 1] = 0x1A000000 | ((loop - (end + 1) - 2) & 0xFFFFFF)  # BNE loop
+    words[end + 2] = 0xEAFFFFFE  # B . (the run ends at its instruction limit)
+    return struct.pack(f"<{len(words)}I", *words), iterations
+
+
+def _small(engine_cls: Any, image: bytes, regs: List[int], iterations: int, hot: int = 0) -> Tuple[TestMachine, Any]:
+    m = TestMachine(ram_size=RAM)
+    ram = m.mem.read_bytes
+    if engine_cls is RecordingBlockEngine:
+        eng = RecordingBlockEngine(m.ctx, hot=hot, ram=lambda: ram(0, RAM))
+    else:
+        eng = engine_cls(m.ctx)
+    m.engine = eng
+    m.mem.load(0, image)
+    sh = Semihosting(m.ctx, instructions=lambda: eng.now, stdout=False, stderr=False)
+    m.ctx.semihost = sh
+    for r, v in enumerate(regs):
+        m.cpu.regs[r] = v
+    m.cpu.regs[9] = _dp_imm(AL, 4, 0, 7, 7, 1)  # ADD r7, r7, #1: the word self-modifying stores write
+    m.cpu.regs[10] = BAD
+    m.cpu.regs[11] = DATA
+    m.cpu.regs[12] = iterations
+    m.cpu.regs[13] = 0x7000
+    m.cpu.regs[15] = CODE
+    eng.flush()
+    return m, eng
+
+
+@settings(max_examples=profile_examples(60, 600))
+@given(programs(), st.integers(1, 12), st.sampled_from([0, 0, 2]))
+def test_generated_loops_same_on_both_engines(prog: Tuple[List[int], List[int]], iterations: int, hot: int) -> None:
+    """Loops with aborts, UNDEFINED, self-modifying stores, semihosting and conditions: identical at every exit."""
+    body, regs = prog
+    image, n = _image(body, iterations)
+    limit = 40 * (len(body) + 6) * iterations + 50
+    mi, interp = _small(Engine, image, regs, n)
+    mb, block = _small(RecordingBlockEngine, image, regs, n, hot=hot)
+    stop_b, stop_i = check_lockstep(interp, block, lambda: mi.mem.read_bytes(0, RAM), limit)
+    assert block.instructions == interp.instructions
+    assert (stop_i or stop_b).kind == stop_b.kind
+    assert mi.exc.counts == mb.exc.counts
+    assert cpu_state(interp, interp.pc_key(), lambda: mi.mem.read_bytes(0, RAM)) == cpu_state(
+        block, block.pc_key(), lambda: mb.mem.read_bytes(0, RAM))
+
+
+def test_self_modifying_store_seen_by_the_same_block() -> None:
+    """A store into a later instruction of the running block: the new instruction executes (as the interpreter)."""
+    # STR r9, [pc, #0] overwrites the word after next ("MOV r7, #0") with "ADD r7, r7, #1".
+    body = [_ldr_str(AL, 0, 0, 15, 9, 0), _dp_imm(AL, 13, 0, 0, 6, 5), _dp_imm(AL, 13, 0, 0, 7, 0)]
+    image, n = _image(body, 3)
+    for hot in (0, 2):
+        mb, block = _small(RecordingBlockEngine, image, [0] * 8, n, hot=hot)
+        block.run(3 * 5 + 2)
+        # r7 = 0 never runs: every pass executes the stored ADD (r7 counts the passes).
+        assert mb.cpu.regs[7] == 3 and mb.cpu.regs[6] == 5
+
+
+def test_elapsed_sees_the_exact_count_mid_block() -> None:
+    """SYS_ELAPSED in the middle of a translated block reports the instructions retired before it."""
+    body = [_dp_imm(AL, 4, 0, 0, 2, 1), MOV_R0_ELAPSED, _dp_imm(AL, 4, 0, 0, 3, 1)]
+    image, n = _image(body, 5)
+    for engine_cls in (Engine, RecordingBlockEngine):
+        m, eng = _small(engine_cls, image, [0] * 8, n)
+        eng.run(7 * 4)  # 4 passes of 7 instructions (ADD, MOV, MOV, SVC, ADD, SUBS, BNE)
+        lo, hi = struct.unpack("<II", m.mem.read_bytes(0xC000, 8))
+        # Pass 4: 3 passes of 7, then ADD, MOV, MOV: 24 instructions before the SVC.
+        assert (hi, lo) == (0, 24), engine_cls.__name__
+
+
+def test_abort_mid_block_is_precise() -> None:
+    """B1.9.8: a Data Abort in the middle of a block: earlier instructions done, LR_abt = the LDR + 8."""
+    body = [_dp_imm(AL, 4, 0, 0, 2, 1), _ldr_str(AL, 1, 0, 10, 0, 0), _dp_imm(AL, 4, 0, 0, 3, 1)]
+    image, n = _image(body, 1)
+    m, eng = _small(RecordingBlockEngine, image, [0] * 8, n, hot=0)
+    eng.run(2)  # ADD, then the aborting LDR (counted)
+    assert eng.instructions == 2 and m.cpu.regs[2] == 1 and m.cpu.regs[3] == 0
+    assert m.cpu.mode == 0x17 and m.cpu.regs[14] == CODE + 4 + 8 and m.cpu.regs[15] == 0x10
