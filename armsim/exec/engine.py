@@ -61,7 +61,7 @@ class Engine:
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
         """(word, size) at a PC key; instruction fetches are little-endian (A3.3.1)."""
-        addr = key & ~1
+        addr = key & 0xFFFFFFFE
         try:
             if key & 1:
                 hw1 = self.mem.read16(addr)
@@ -78,7 +78,7 @@ class Engine:
         """Decode without building: (row or None, info, fields)."""
         word, size = self.fetch(key)
         thumb = bool(key & 1)
-        info = InsnInfo(key & ~1, thumb, size, word)
+        info = InsnInfo(key & 0xFFFFFFFE, thumb, size, word)
         if thumb:
             return None, info, {}
         row = a32.lookup(word)
@@ -115,11 +115,15 @@ class Engine:
     # -- run --------------------------------------------------------------------
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
     def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
