@@ -43,18 +43,28 @@ def ALUWritePC(address: int, thumb: bool) -> int:
     return BXWritePC(address)
 
 
-def ExceptionReturnKey(cpu: CPUState, address: int, spsr: int) -> int:
-    """Finish an exception return: CPSR <- SPSR (all fields), then branch.
+def ExceptionReturn(cpu: CPUState, address: int, spsr: int) -> int:
+    """The one exception return (B9.3.20, B1.3.3): CPSRWriteByInstr(SPSR[], '1111', TRUE), then
+    BranchWritePC in the instruction set the new CPSR selects.
 
-    B1.8.10 / B9.3.20 "SUBS PC, LR and related instructions", RFE, LDM (exception
-    return): the new CPSR's T bit selects how the target is aligned.
-    UNPREDICTABLE SPSR mode values: armsim raises BadModeError via set_cpsr, which
-    callers turn into UNDEFINED before writing anything.
+    Used by SUBS PC, LR and related instructions (MOVS PC, LR ...), LDM (exception
+    return), RFE and ERET.  Callers reject the UNPREDICTABLE SPSR values first
+    (:func:`exception_return_problem`).  Returns the engine key of the target (in
+    Thumb state with ITSTATE in bits 39:32 when an IT block resumes), or of the
+    handler of an interrupt the new CPSR unmasks.
     """
-    cpu.set_cpsr(spsr)
+    cpu.CPSRWriteByInstr(spsr, 0xF, True)
     if cpu.T:
-        return (address & ~1 & MASK32) | 1
-    return address & ~3 & MASK32
+        it = cpu.IT
+        key = (address & 0xFFFFFFFE) | 1 | (it << 32 if it else 0)
+    else:
+        key = address & 0xFFFFFFFC
+    check = cpu.interrupt_check
+    return key if check is None else check(key)
+
+
+# The name the data-processing and load/store ops call.
+ExceptionReturnKey = ExceptionReturn
 
 
 def exception_return_problem(cpu: CPUState, spsr: int) -> Optional[str]:
