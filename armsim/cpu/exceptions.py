@@ -30,13 +30,13 @@ always writable, B1.8.6).
 from __future__ import annotations
 
 import enum
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.cpu.sysregs import HCR, HDCR, HSCTLR, SCR, SCTLR
-from armsim.errors import GuestError
 from armsim.signals import GuestHalt
+from armsim.stop import MAX_REENTRIES, GuestStop, Stop, StopKind
 
 MASK32 = 0xFFFFFFFF
 ADDR = 0xFFFFFFFE  # key -> address (keeps bits 31:1, drops T and ITSTATE)
@@ -78,6 +78,22 @@ class ExceptionKind(enum.Enum):
     FIQ = 0x1C
 
 
+EXCEPTION_TITLES: Dict[str, str] = {
+    "RESET": "Reset",
+    "UNDEFINED": "Undefined Instruction",
+    "SVC": "Supervisor Call",
+    "PREFETCH_ABORT": "Prefetch Abort",
+    "DATA_ABORT": "Data Abort",
+    "HYP_TRAP": "Hyp Trap",
+    "HVC": "Hypervisor Call",
+    "IRQ": "IRQ",
+    "FIQ": "FIQ",
+    "SMC": "Secure Monitor Call",
+}
+# Synchronous exceptions: the instruction at the preferred return address caused them, so one
+# taken again and again by the same instruction of its own handler is a loop (see _check_entry).
+_SYNCHRONOUS = frozenset(("UNDEFINED", "SVC", "PREFETCH_ABORT", "DATA_ABORT", "SMC", "HYP_TRAP"))
+
 # Fault status encodings (short-descriptor, Table B3-23), FS[4:0].
 FS_ALIGNMENT = 0b00001
 FS_DEBUG = 0b00010
@@ -118,6 +134,10 @@ class ExceptionModel:
         # time and may raise a line; it returns False when it can never do so.
         self.wait_hooks: List[Callable[[], bool]] = []
         cpu.interrupt_check = self.check_interrupts
+        # The exception-loop check: the last synchronous exception (kind, instruction address)
+        # and how many times in a row it was taken again from its own handler.
+        self._last: Tuple[str, int] = ("", -1)
+        self.reentries = 0
 
     # -- fault registers (views of the system register store) ---------------------------
     @property
@@ -172,11 +192,30 @@ class ExceptionModel:
     def _count(self, name: str) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
 
-    def _check_handler(self, vector: int, why: str, name: str, key: int) -> None:
+    def _check_entry(self, name: str, vector: int, key: int, mode: int, address: Optional[int], why: str) -> None:
+        """Stop the run if nothing handles this exception, or if it keeps re-entering itself.
+
+        A loop: the same synchronous exception taken from the same instruction while the CPU is
+        already in the exception's own mode (its handler, or the vector itself, takes it again: a
+        corrupted vector, an aborting handler).  After :data:`MAX_REENTRIES` such consecutive
+        entries the run stops with StopKind.EXCEPTION_LOOP instead of spinning to the limit.
+        """
+        addr = key & ADDR
         if self.handler_missing is not None:
             reason = self.handler_missing(vector)
             if reason is not None:
-                raise GuestError(f"{why}; no {name} handler ({reason})", pc=key & ADDR)
+                raise GuestStop(Stop(StopKind.NO_HANDLER, why, EXCEPTION_TITLES.get(name, name), vector, address,
+                                     addr, bool(key & 1), detail=reason))
+        if name in _SYNCHRONOUS:
+            if self._last == (name, addr) and self.cpu.mode == mode:
+                self.reentries += 1
+                if self.reentries >= MAX_REENTRIES:
+                    self.reentries = 0
+                    raise GuestStop(Stop(StopKind.EXCEPTION_LOOP, why, EXCEPTION_TITLES.get(name, name), vector,
+                                         address, addr, bool(key & 1), count=MAX_REENTRIES))
+            else:
+                self._last = (name, addr)
+                self.reentries = 0
 
     def _save_state(self, key: int) -> int:
         """The CPSR to save: T and ITSTATE from the key (the engine's state), then the rest."""
@@ -195,13 +234,14 @@ class ExceptionModel:
         if old_e != ee:
             cpu.decode_state_changed()
 
-    def _enter(self, kind: ExceptionKind, mode: int, lr: int, key: int, mask_a: bool, mask_f: bool, why: str) -> int:
+    def _enter(self, kind: ExceptionKind, mode: int, lr: int, key: int, mask_a: bool, mask_f: bool, why: str,
+               address: Optional[int] = None) -> int:
         """B1.8.3 "Exception entry" for exceptions taken to a PL1 mode."""
         cpu = self.cpu
         name = kind.name
         self._count(name)
         vector = (self.vector_base() + kind.value) & MASK32
-        self._check_handler(vector, why, name.replace("_", " ").lower(), key)
+        self._check_entry(name, vector, key, mode, address, why)
         spsr = self._save_state(key)
         cpu.set_mode(mode)
         cpu.spsr[mode] = spsr
@@ -220,7 +260,7 @@ class ExceptionModel:
         cpu = self.cpu
         self._count(name)
         vector = (self.sys.MVBAR + offset) & MASK32
-        self._check_handler(vector, why, name.replace("_", " ").lower(), key)
+        self._check_entry(name, vector, key, _MON, None, why)
         spsr = self._save_state(key)
         if cpu.mode == _MON:
             self.sys.SCR &= ~_SCR_NS
@@ -234,13 +274,14 @@ class ExceptionModel:
         self._finish((sctlr >> _SCTLR_TE) & 1, (sctlr >> _SCTLR_EE) & 1)
         return vector | cpu.T
 
-    def EnterHypMode(self, key: int, preferred: int, offset: int, hsr: Optional[int], name: str, why: str) -> int:
+    def EnterHypMode(self, key: int, preferred: int, offset: int, hsr: Optional[int], name: str, why: str,
+                     address: Optional[int] = None) -> int:
         """B1.14.x EnterHypMode: SPSR_hyp, ELR_hyp = preferred return, HSR, masks, HVBAR + offset."""
         cpu = self.cpu
         sr = self.sys
         self._count(name)
         vector = ((sr.HVBAR & ~0x1F) + offset) & MASK32
-        self._check_handler(vector, why, name.replace("_", " ").lower(), key)
+        self._check_entry(name, vector, key, _HYP, address, why)
         spsr = self._save_state(key)
         if hsr is not None:
             self.WriteHSR(hsr)
@@ -265,13 +306,13 @@ class ExceptionModel:
     # -- synchronous exceptions -----------------------------------------------------------
     def TakeHypTrapException(self, key: int, hsr: int, why: str = "Hyp trap") -> int:
         """B1.14.x TakeHypTrapException: HVBAR + 0x14, ELR_hyp = the trapped instruction."""
-        return self.EnterHypMode(key, key & ADDR, 0x14, hsr, "HYP_TRAP", f"{why} at {key & ADDR:#010x}")
+        return self.EnterHypMode(key, key & ADDR, 0x14, hsr, "HYP_TRAP", why)
 
     def TakeUndefInstrException(self, key: int, why: str = "UNDEFINED instruction") -> int:
         """B1.9.6: LR = instruction + 4 (ARM) / + 2 (Thumb); in Hyp mode HVBAR + 0x04 (HSR.EC 0x00),
         with HCR.TGE from Non-secure User mode a Hyp Trap (EC 0x00)."""
         addr = key & ADDR
-        msg = f"{why} at {addr:#010x}"
+        msg = why
         if self.cpu.mode == _HYP:
             return self.EnterHypMode(key, addr, 0x04, EC_UNKNOWN << 26, "UNDEFINED", msg)
         if self._tge_routes():
@@ -284,7 +325,7 @@ class ExceptionModel:
         Non-secure User mode a Hyp Trap (EC 0x11)."""
         addr = key & ADDR
         nxt = (addr + size) & MASK32
-        msg = f"SVC at {addr:#010x}"
+        msg = "SVC"
         if self.cpu.mode == _HYP or self._tge_routes():
             hsr = (EC_SVC << 26) | ((size == 4) << 25) | (imm & 0xFFFF)
             return self.EnterHypMode(key, nxt, 0x08 if self.cpu.mode == _HYP else 0x14, hsr, "SVC", msg)
@@ -296,7 +337,7 @@ class ExceptionModel:
         addr = key & ADDR
         hsr = (EC_HVC << 26) | ((size == 4) << 25) | (imm16 & 0xFFFF)
         offset = 0x08 if self.cpu.mode == _HYP else 0x14
-        return self.EnterHypMode(key, (addr + size) & MASK32, offset, hsr, "HVC", f"HVC at {addr:#010x}")
+        return self.EnterHypMode(key, (addr + size) & MASK32, offset, hsr, "HVC", "HVC")
 
     def TakeSMCException(self, key: int, size: int) -> int:
         """B1.9 "Secure Monitor Call (SMC) exception": Monitor mode, vector MVBAR + 0x08.
@@ -306,7 +347,7 @@ class ExceptionModel:
         the monitor reads SCR.NS to learn which world called).
         """
         addr = key & ADDR
-        return self._enter_monitor(0x08, addr + size, key, "SMC", f"SMC at {addr:#010x}")
+        return self._enter_monitor(0x08, addr + size, key, "SMC", "SMC")
 
     def _debug_to_hyp(self, fs: int) -> bool:
         """B1.14.x / C4: a debug exception from Non-secure PL0/PL1 goes to Hyp with HDCR.TDE or HCR.TGE."""
@@ -320,14 +361,14 @@ class ExceptionModel:
         if self.cpu.mode == _HYP:
             sr.HIFAR = ifar & MASK32
             hsr = (EC_PABT_HYP << 26) | _abort_fsc(fs)
-            return self.EnterHypMode(key, addr, 0x0C, hsr, "PREFETCH_ABORT", why)
+            return self.EnterHypMode(key, addr, 0x0C, hsr, "PREFETCH_ABORT", why, ifar & MASK32)
         if self._debug_to_hyp(fs) or self._tge_routes():
             sr.HIFAR = ifar & MASK32
             hsr = (EC_PABT_LOWER << 26) | _abort_fsc(fs)
-            return self.EnterHypMode(key, addr, 0x14, hsr, "PREFETCH_ABORT", why)
+            return self.EnterHypMode(key, addr, 0x14, hsr, "PREFETCH_ABORT", why, ifar & MASK32)
         sr.IFSR = ((fs & 0x10) << 6) | (fs & 0xF)
         sr.IFAR = ifar & MASK32
-        return self._enter(ExceptionKind.PREFETCH_ABORT, Mode.ABT, addr + 4, key, True, False, why)
+        return self._enter(ExceptionKind.PREFETCH_ABORT, Mode.ABT, addr + 4, key, True, False, why, ifar & MASK32)
 
     def TakeDataAbortException(self, key: int, dfar: int, fs: int, is_write: bool, why: str) -> int:
         """B1.9.9: LR = aborting instruction + 8; DFSR (FS, WnR) and DFAR record the fault.  To Hyp
@@ -338,14 +379,14 @@ class ExceptionModel:
         if self.cpu.mode == _HYP:
             sr.HDFAR = dfar & MASK32
             hsr = (EC_DABT_HYP << 26) | wnr | _abort_fsc(fs)
-            return self.EnterHypMode(key, addr, 0x10, hsr, "DATA_ABORT", why)
+            return self.EnterHypMode(key, addr, 0x10, hsr, "DATA_ABORT", why, dfar & MASK32)
         if self._debug_to_hyp(fs) or self._tge_routes():
             sr.HDFAR = dfar & MASK32
             hsr = (EC_DABT_LOWER << 26) | wnr | _abort_fsc(fs)
-            return self.EnterHypMode(key, addr, 0x14, hsr, "DATA_ABORT", why)
+            return self.EnterHypMode(key, addr, 0x14, hsr, "DATA_ABORT", why, dfar & MASK32)
         sr.DFSR = ((fs & 0x10) << 6) | (fs & 0xF) | (int(is_write) << 11)
         sr.DFAR = dfar & MASK32
-        return self._enter(ExceptionKind.DATA_ABORT, Mode.ABT, addr + 8, key, True, False, why)
+        return self._enter(ExceptionKind.DATA_ABORT, Mode.ABT, addr + 8, key, True, False, why, dfar & MASK32)
 
     # -- asynchronous exceptions ------------------------------------------------------------
     def TakeIRQException(self, next_key: int) -> int:
@@ -401,6 +442,10 @@ class ExceptionModel:
         if mode == _HYP:
             return True  # routed to PL1: never taken in Hyp mode
         return bool(cpsr_bit)
+
+    def interrupts_possible(self) -> bool:
+        """A physical line is raised or HCR holds a virtual interrupt (a cheap test before a run)."""
+        return self.irq_line or self.fiq_line or bool(self.sys.HCR & (_HCR_VA | _HCR_VF | _HCR_VI))
 
     def pending(self) -> bool:
         """B1.8.? WFI wake-up: a physical line (masked or not) or, in Non-secure PL0/PL1, a virtual interrupt."""

@@ -275,6 +275,12 @@ def _parse(data: bytes, name: str) -> ElfImage:
             raise _fail(name, f"truncated: section headers at file offset {e_shoff:#x} "
                               f"extend past the end of the file ({n} bytes)")
 
+    else:
+        # gABI: e_shoff == 0 means there is no section header table; e_shnum and
+        # e_shstrndx are then meaningless.  pyelftools (0.29 .. 0.32) still reads the
+        # table they describe, so hand it a header that says "no sections".
+        data = data[:48] + bytes(4) + data[52:]  # e_shnum = e_shstrndx = 0
+
     # Header and tables are sound; pyelftools takes it from here.
     elf = ELFFile(io.BytesIO(data))
     segments: List[Segment] = []
@@ -448,8 +454,23 @@ def _ram_ranges(mem: Memory) -> str:
     return ", ".join(parts) if parts else "no RAM mapped"
 
 
+def ram_hint(image: ElfImage) -> str:
+    """A RAM layout that holds the image, as ``armsim run --ram`` takes it (with room above for the stack)."""
+    spans = [(seg.paddr, seg.end) for seg in image.segments if seg.memsz]
+    if not spans:
+        return "0:128M"
+    lo = min(a for a, _ in spans)
+    hi = max(b for _, b in spans)
+    mib = 1 << 20
+    if hi <= 128 * mib:
+        return "0:128M"
+    base = lo & ~(mib - 1)
+    size = min(((hi - base + mib - 1) // mib + 16) * mib, (1 << 32) - base)
+    return f"{base:#x}:{size >> 20}M"
+
+
 def check_fits(image: ElfImage, mem: Memory) -> None:
-    """Raise ElfLoadError unless every segment lies in RAM/ROM of ``mem``."""
+    """Raise ElfLoadError unless every segment lies in RAM/ROM of ``mem``; the message suggests a RAM layout."""
     for seg in image.segments:
         if not seg.memsz:
             continue
@@ -457,7 +478,9 @@ def check_fits(image: ElfImage, mem: Memory) -> None:
         while addr < seg.end:
             r = mem.find(addr)
             if r is None or r.data is None:
-                raise _fail(image.path, f"{seg.describe()} is outside mapped memory ({_ram_ranges(mem)})")
+                raise _fail(image.path, f"{seg.describe()} is outside mapped memory ({_ram_ranges(mem)}); "
+                                        f"map RAM that holds it, e.g. --ram {ram_hint(image)} "
+                                        f"(Machine(ram=(base, size)))")
             addr = r.end
 
 
