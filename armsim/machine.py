@@ -43,9 +43,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from armsim.coproc.bus import CoprocessorBus
-from armsim.coproc.cp14 import cp14_table, cp14_values
-from armsim.coproc.cp15 import cp15_table
-from armsim.coproc.regfile import RegisterFile
+from armsim.coproc.system import SystemCoprocessors
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
@@ -161,12 +159,10 @@ class Machine:
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
         self.engine = Engine(self.ctx)
         # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
-        self.cp14_values = cp14_values(self.profile)
-        self.cp15 = RegisterFile(15, cp15_table(self.profile), on_change=self.engine.flush)
-        self.cp14 = RegisterFile(14, cp14_table(self.profile, self.cp14_values), on_change=self.engine.flush)
-        self.bus.attach(15, self.cp15)
-        self.bus.attach(14, self.cp14)
         self.bus.listeners.append(self.engine.flush)
+        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
+        self.cp14 = self.system.cp14
+        self.cp15 = self.system.cp15
         self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None
@@ -247,10 +243,7 @@ class Machine:
         cpu = self._cpu
         cpu.reset()
         sr = cpu.sys
-        sr.VPIDR = self.profile.midr
-        sr.VMPIDR = self.profile.ids.get("MPIDR", 0x80000000)
-        self.cp14_values.clear()
-        self.cp14_values.update(cp14_values(self.profile))
+        self.system.reset(cpu)
         self.exc.irq_line = False
         self.exc.fiq_line = False
         if self.boot_mode == "hyp":

@@ -9,7 +9,8 @@ Checked in the manual's order for MCR/MRC/MCRR/MRRC/LDC/STC to CP14 and CP15:
 3. Only Non-secure PL0/PL1 accesses trap (never Hyp mode, never Secure state):
    CP15 -- HSTR.Tn (n = CRn, or CRm for MCRR/MRRC), then the HCR trap bits of
    the row (TIDx, TAC, TSW, TPC, TPU, TTLB, TVM for writes) and HCR.TIDCP for
-   the implementation defined space, then HDCR.TPM/TPMCR for the PMU.
+   the implementation defined space, then HDCR.TPM/TPMCR for the PMU, then
+   HCPTR.TCPAC for CPACR.
 4. CP14 opc1 = 1 (trace) with HCPTR.TTA, opc1 = 6 (ThumbEE) with HSTR.TTEE,
    opc1 = 7 (Jazelle) with HSTR.TJDBX.
 5. CP14 opc1 = 0 (debug): the row's HDCR class with the effective bits
@@ -52,7 +53,7 @@ _TIDCP = HCR["TIDCP"].mask
 _TTA = HCPTR["TTA"].mask
 _TTEE = HSTR["TTEE"].mask
 _TJDBX = HSTR["TJDBX"].mask
-_HSTR_T = 0x9FEF  # T0-T3, T5-T13, T15
+_HSTR_T = 0xBFEF  # T0-T3, T5-T13, T15 (B4.1.74)
 
 _WRITES = (AccessKind.MCR, AccessKind.MCRR, AccessKind.LDC)
 
@@ -110,6 +111,11 @@ def check_access(cpu: CPUState, acc: CoprocAccess, row: Optional[CPReg]) -> Verd
     """The predicate for CP14/CP15 (module docstring): UNDEFINED, TRAP_TO_HYP or OK."""
     if row is None or not permitted(cpu, acc, row):
         return Verdict.UNDEFINED
+    return hyp_verdict(cpu, acc, row)
+
+
+def hyp_verdict(cpu: CPUState, acc: CoprocAccess, row: CPReg) -> Verdict:
+    """Steps 3-6 for an access that steps 1-2 permit: TRAP_TO_HYP or OK."""
     mode = cpu.mode
     sr = cpu.sys
     if mode in (_HYP, _MON) or not sr.SCR & 1:
@@ -125,6 +131,8 @@ def check_access(cpu: CPUState, acc: CoprocAccess, row: Optional[CPReg]) -> Verd
         if hcr & _TIDCP and mode != _USR and not row.is64 and is_impdef_cp15(acc.crn, acc.crm):
             return Verdict.TRAP_TO_HYP
         if row.hdcr & sr.HDCR:
+            return Verdict.TRAP_TO_HYP
+        if row.hcptr & sr.HCPTR and mode != _USR:
             return Verdict.TRAP_TO_HYP
         return Verdict.OK
     # CP14.

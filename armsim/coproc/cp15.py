@@ -37,7 +37,7 @@ from armsim.coproc.registers import (
 )
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
-from armsim.cpu.sysregs import HCR, HDCR, SYSREG, TTBCR_EAE
+from armsim.cpu.sysregs import HCPTR, HCR, HDCR, SYSREG, TTBCR_EAE
 from armsim.timing.profiles import PROFILES, CpuProfile
 
 MASK32 = 0xFFFFFFFF
@@ -51,6 +51,7 @@ TPC = HCR["TPC"].mask
 TPU = HCR["TPU"].mask
 TTLB = HCR["TTLB"].mask
 TVM = HCR["TVM"].mask
+TCPAC = HCPTR["TCPAC"].mask
 TPM = HDCR["TPM"].mask
 TPMCR = HDCR["TPMCR"].mask
 
@@ -212,7 +213,7 @@ def cp15_rows(profile: CpuProfile) -> List[CPReg]:
         # c1: system control (B4.1.130 SCTLR, B4.1.2 ACTLR, B4.1.40 CPACR, B4.1.129 SCR, ...).
         CPReg("SCTLR", 15, 0, 1, 0, 0, hcr_write=TVM, store="SCTLR", write=_sctlr_write),
         _reg("ACTLR", 0, 1, 0, 1, tr=TAC, tw=TAC),
-        _reg("CPACR", 0, 1, 0, 2),
+        CPReg("CPACR", 15, 0, 1, 0, 2, store="CPACR", hcptr=TCPAC),
         CPReg("HSCTLR", 15, 4, 1, 0, 0, access=HYP_RW, store="HSCTLR", write=_hsctlr_write),
         _reg("HACTLR", 4, 1, 0, 1, access=HYP_RW),
         _reg("SCR", 0, 1, 1, 0, access=PL1_RW | Access.SEC),

@@ -15,13 +15,13 @@ c0, c5, 0.  CDP and the "2" forms (MCR2 ...) are UNDEFINED (A8.8, B3.17.1).
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Protocol, Tuple
 
-from armsim.coproc.access import check_access
+from armsim.coproc.access import check_access, hyp_verdict
 from armsim.coproc.bus import AccessKind, Binding, CoprocAccess, Verdict
 from armsim.coproc.registers import CPReg, RegisterTable, TableSet
 from armsim.cpu.state import CPUState
-from armsim.cpu.sysregs import SYSREG
+from armsim.cpu.sysregs import HDCR, SYSREG
 
 MASK32 = 0xFFFFFFFF
 _TWO_WORD = (AccessKind.MCRR, AccessKind.MRRC)
@@ -66,6 +66,54 @@ def store_accessors(row: CPReg) -> Tuple[Callable[[CPUState], int], Callable[[CP
     return read, write
 
 
+class RowProvider(Protocol):
+    """An object owning some encodings of a register file (e.g. the CP14 debug registers).
+
+    ``find(acc)`` is not None for the accesses it answers; ``check`` decides
+    UNDEFINED before any Hyp trap (encoding, direction, privilege: reference 4.1
+    steps 1-2); ``trap_class(acc)`` names the HDCR field that traps it ("TDRA",
+    "TDOSA", "TDA") or None; ``read``/``write`` perform a permitted access.
+    """
+
+    def find(self, acc: CoprocAccess) -> object: ...
+
+    def check(self, cpu: CPUState, acc: CoprocAccess) -> Verdict: ...
+
+    def trap_class(self, acc: CoprocAccess) -> Optional[str]: ...
+
+    def read(self, cpu: CPUState, acc: CoprocAccess) -> int: ...
+
+    def write(self, cpu: CPUState, acc: CoprocAccess, value: int) -> None: ...
+
+
+def _provider_binding(cp: int, provider: RowProvider, acc: CoprocAccess) -> Binding:
+    """A provider's access: its own check, then the bus's Hyp traps (steps 3-6) with its HDCR class."""
+    cls = provider.trap_class(acc)
+    hdcr = HDCR[cls].mask if cls else 0
+    # The row the Hyp-trap steps read: encoding and class only (its access rule is the provider's check).
+    row = CPReg(type(provider).__name__, cp, acc.opc1, acc.crn, acc.crm, acc.opc2,
+                is64=acc.kind in _TWO_WORD, hdcr=hdcr)
+    pcheck = provider.check
+    pread = provider.read
+    pwrite = provider.write
+
+    def check(cpu: CPUState) -> Verdict:
+        v = pcheck(cpu, acc)
+        if v is not Verdict.OK:
+            return v
+        return hyp_verdict(cpu, acc, row)
+
+    def read(cpu: CPUState) -> int:
+        return pread(cpu, acc)
+
+    def write(cpu: CPUState, value: int) -> None:
+        pwrite(cpu, acc, value)
+
+    found = provider.find(acc)
+    name = str(getattr(found, "name", ""))
+    return Binding(check, read, write, _one, name)
+
+
 class RegisterFile:
     """Coprocessor ``cp`` as a set of register tables (searched first to last)."""
 
@@ -73,6 +121,13 @@ class RegisterFile:
         self.cp = cp
         self.tables = TableSet(tables)
         self.on_change = on_change
+        self.providers: List[RowProvider] = []
+
+    def add_provider(self, provider: RowProvider) -> None:
+        """Let ``provider`` answer the accesses its ``find`` names (searched before the tables)."""
+        self.providers.insert(0, provider)
+        if self.on_change is not None:
+            self.on_change()
 
     def add_table(self, table: RegisterTable, first: bool = True) -> None:
         """Add rows (``first``: they win over the existing ones); decoded ops are dropped."""
@@ -94,6 +149,10 @@ class RegisterFile:
         return self.tables.find(acc.crn, acc.crm, acc.opc1, acc.opc2, False)
 
     def bind(self, acc: CoprocAccess) -> Binding:
+        if not acc.two:
+            for provider in self.providers:
+                if provider.find(acc) is not None:
+                    return _provider_binding(self.cp, provider, acc)
         row = self.lookup(acc)
 
         def check(cpu: CPUState) -> Verdict:
@@ -117,7 +176,7 @@ class RegisterFile:
 
     # The CoprocessorBus protocol, for callers that do not bind (read/write by access).
     def check(self, cpu: CPUState, acc: CoprocAccess) -> Verdict:
-        return check_access(cpu, acc, self.lookup(acc))
+        return self.bind(acc).check(cpu)
 
     def read(self, cpu: CPUState, acc: CoprocAccess) -> int:
         return self.bind(acc).read(cpu)

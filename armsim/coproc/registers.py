@@ -72,6 +72,7 @@ class CPReg(NamedTuple):
     write: Optional[WriteFn] = None
     pl0: Optional[Callable[[CPUState], bool]] = None  # extra PL0 permission test (e.g. PMUSERENR.EN)
     word: int = -1  # 32-bit view of a 64-bit store: -1 whole, 0 low word
+    hcptr: int = 0  # HCPTR bits trapping a Non-secure PL1 access (TCPAC for CPACR, B4.1.71)
 
     @property
     def key(self) -> int:

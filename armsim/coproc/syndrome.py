@@ -16,7 +16,7 @@ The layouts below are declared once and drive both building and parsing.
 from __future__ import annotations
 
 import enum
-from typing import Dict
+from typing import Dict, Optional
 
 from armsim.cpu.sysregs import HSR
 from armsim.layout import Layout
@@ -147,9 +147,15 @@ def hsr_iabt(ec: int, ifsc: int, ea: int = 0, s1ptw: int = 0) -> int:
     return make_hsr(ec, 0, ISS_IABT.pack(EA=ea, S1PTW=s1ptw, IFSC=ifsc))
 
 
-def hsr_dabt(ec: int, dfsc: int, wnr: bool, ea: int = 0, cm: int = 0, s1ptw: int = 0) -> int:
-    """Data Abort taken to Hyp mode (EC 0x24, 0x25) without instruction syndrome (ISV = 0, IL 0)."""
-    return make_hsr(ec, 0, ISS_DABT.pack(ISV=0, EA=ea, CM=cm, S1PTW=s1ptw, WnR=int(wnr), DFSC=dfsc))
+def hsr_dabt(ec: int, dfsc: int, wnr: bool, ea: int = 0, cm: int = 0, s1ptw: int = 0,
+             srt: Optional[int] = None, sas: int = 0, sse: int = 0, il: int = 0) -> int:
+    """Data Abort taken to Hyp mode (EC 0x24, 0x25).  With ``srt`` (the transfer register) the syndrome is
+    valid: ISV = 1, SAS (0 byte, 1 halfword, 2 word), SSE (sign extend), SRT and IL; without it ISV = 0 and
+    IL is UNKNOWN: 0."""
+    if srt is None:
+        return make_hsr(ec, 0, ISS_DABT.pack(ISV=0, EA=ea, CM=cm, S1PTW=s1ptw, WnR=int(wnr), DFSC=dfsc))
+    return make_hsr(ec, il, ISS_DABT.pack(ISV=1, SAS=sas, SSE=sse, SRT=srt, EA=ea, CM=cm, S1PTW=s1ptw, WnR=int(wnr),
+                                          DFSC=dfsc))
 
 
 def decode_hsr(hsr: int) -> Dict[str, int]:
