@@ -24,7 +24,7 @@ from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.cpu.sysregs import HCR, SCR
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.ops.common import ExceptionReturn
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
