@@ -181,11 +181,13 @@ def test_hdcr_classes_and_effective_bits() -> None:
 
 
 def test_thumbee_and_jazelle() -> None:
-    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR under HCR.TID0, JOSCR/JMCR under HSTR.TJDBX (B1.14.5)."""
+    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR reads under HCR.TID0, the Jazelle registers under HSTR.TJDBX."""
     teehbr = CoprocInsn("MRC", 14, 6, 1, 0, 0)
     assert verdict(teehbr, TrapState(mode=USR, HSTR=HSTR.pack(TTEE=1))) is Verdict.HYP_TRAP
     jidr = CoprocInsn("MRC", 14, 7, 0, 0, 0)
     assert verdict(jidr, TrapState(HCR=HCR.pack(TID0=1))) is Verdict.HYP_TRAP
+    assert verdict(jidr, TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP  # choice, see oracles
+    assert verdict(jidr._replace(kind="MCR"), TrapState(HCR=HCR.pack(TID0=1))) is Verdict.UNDEFINED  # RO
     assert verdict(CoprocInsn("MRC", 14, 7, 1, 0, 0), TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP
 
 

@@ -20,8 +20,8 @@
      B1.14.3-B1.14.13), HCR.TIDCP for the IMPLEMENTATION DEFINED space from
      PL1 (B1.14.3), HCPTR.TCPAC for CPACR (B1.14.12), HDCR.TPM/TPMCR for the
      Performance Monitors (B1.14.17) -> EC 0x03 / 0x04;
-  4. CP14: HSTR.TTEE for ThumbEE (opc1 6), HCR.TID0 for JIDR and HSTR.TJDBX
-     for JOSCR/JMCR (opc1 7), and for the debug registers (opc1 0) the HDCR
+  4. CP14: HSTR.TTEE for ThumbEE (opc1 6), HCR.TID0 for JIDR reads and
+     HSTR.TJDBX for all three Jazelle registers (opc1 7; choice, B1.14.5), and for the debug registers (opc1 0) the HDCR
      class with TDE and HCR.TGE making TDRA, TDOSA and TDA act as 1, and TDA
      making TDRA and TDOSA act as 1 (B1.14.15; reference section 4 choice)
      -> EC 0x05, 0x06 or 0x0C;
@@ -322,7 +322,9 @@ def _trap_rule(a: CoprocInsn, reg: RefReg, s: TrapState) -> str:
         hit = _fields_set(s.HCR, HCR, hcr_bits)
         if hit:
             return f"HCR.{hit} (B1.14.5)"
-        if reg.name != "JIDR" and HSTR["TJDBX"].get(s.HSTR):
+        # Choice (the v7 list of B1.14.5 was not read here): HSTR.TJDBX traps JIDR as well as JOSCR
+        # and JMCR, HCR.TID0 traps JIDR reads alone.
+        if HSTR["TJDBX"].get(s.HSTR):
             return "HSTR.TJDBX (B1.14.5)"
         return ""
     hit = _fields_set(effective_hdcr(s.HDCR, s.HCR), HDCR, reg.hdcr)

@@ -81,8 +81,12 @@ def register_values(layout: Union[str, Layout], fields: Optional[Sequence[str]] 
     # Which fields are non-zero, which of those are all ones, the raw bits of the others, reserved bits:
     # a few draws whatever the layout, shrinking towards 0 (no field set).
     sel = st.integers(0, (1 << k) - 1)
-    return st.builds(combine, sel, sel, st.integers(0, width_mask),
-                     st.integers(0, width_mask) if reserved else st.just(0))
+    dense = st.builds(combine, sel, sel, st.integers(0, width_mask),
+                      st.integers(0, width_mask) if reserved else st.just(0))
+    # One field alone (all ones), so that each control is also seen by itself: a test then tells
+    # "this bit traps it" from "some bit traps it".
+    single = st.sampled_from([f.mask for f in chosen]) if chosen else st.just(0)
+    return st.one_of(dense, single)
 
 
 def hcr_values(**kw: Any) -> st.SearchStrategy[int]:
