@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from armsim.errors import ConfigError
 from armsim.kvm.costs import DEBUG_RESTORE, DEBUG_SAVE, OP_CP_ACCESS
+from armsim.kvm.host import host_debug_values
 from armsim.kvm.layouts import (
     HDCR_TRAP_BITS,
     TDA,
@@ -39,23 +40,33 @@ N = len(DEBUG_SET)
 MDBGEN = 1 << 15
 
 
+def set_host(rig: Rig, mode: str) -> None:
+    for name, value in host_debug_values(A15, mode).items():
+        rig.hw.set_debug(name, value)
+
+
 def host_idle(rig: Rig) -> None:
-    """--host-debug idle: every host debug register distinct and non-zero, nothing enabled, MDBGen 0."""
-    for i, e in enumerate(DEBUG_SET):
-        value = (0x1000 * (i + 1)) | 0x20  # bit 0 (E) clear, non-zero, distinct
-        if e.name == "DBGDSCRext":
-            value = 1 << 12  # UDCCdis
-        rig.hw.set_debug(e.name, value)
-        assert rig.hw.debug(e.name) != 0
+    set_host(rig, "idle")
 
 
 def host_armed(rig: Rig) -> None:
-    host_idle(rig)
-    rig.hw.set_debug("DBGBVR0", 0xC0008000)
-    rig.hw.set_debug("DBGBCR0", 0x1E7)
-    rig.hw.set_debug("DBGWVR0", 0xC0100000)
-    rig.hw.set_debug("DBGWCR0", 0x1FF)
-    rig.hw.set_debug("DBGDSCRext", MDBGEN)
+    set_host(rig, "armed")
+
+
+@pytest.mark.parametrize("cpu", ["cortex-a15", "cortex-a7"])
+def test_host_debug_presets(cpu: str) -> None:
+    """--host-debug idle: distinct non-zero values, nothing enabled, MDBGen 0; armed: BRP0, WRP0, MDBGen."""
+    prof = get_profile(cpu)
+    idle = host_debug_values(prof, "idle")
+    assert set(idle) == {e.name for e in switched_debug_set(prof)}
+    assert all(v != 0 for v in idle.values()) and len(set(idle.values())) == len(idle)
+    assert not any(v & 1 for n, v in idle.items() if n.startswith(("DBGBCR", "DBGWCR")))
+    assert not idle["DBGDSCRext"] & MDBGEN
+    assert all(v & write_mask(prof, n) == v for n, v in idle.items())
+    armed = host_debug_values(prof, "armed")
+    assert armed["DBGBCR0"] & 1 and armed["DBGWCR0"] & 1 and armed["DBGDSCRext"] & MDBGEN
+    with pytest.raises(ConfigError, match="valid: idle, armed"):
+        host_debug_values(prof, "busy")
 
 
 # -- HDCR per policy ----------------------------------------------------------------------------
@@ -175,7 +186,7 @@ def test_eager_switches_every_run() -> None:
         rig.enter()
         assert rig.hw.debug("DBGBVR0") == 0  # the guest's (reset) value
         rig.exit()
-        assert rig.hw.debug("DBGBVR0") == 0x1020
+        assert rig.hw.debug("DBGBVR0") == host_debug_values(A15, "idle")["DBGBVR0"]
     assert rig.ws.debug_switches == 3
 
 
