@@ -47,9 +47,9 @@ from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.errors import ConfigError, GuestError
-from armsim.exec.context import ExecContext
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
+from armsim.isa.contract import ExecContext
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import RunInterrupted, Stop, StopKind, StopReason

@@ -22,7 +22,7 @@ from typing import Callable, Dict, Optional, Tuple
 from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
-from armsim.exec.context import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
 
