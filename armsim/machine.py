@@ -40,6 +40,8 @@ from armsim.coproc.bus import CoprocessorBus
 from armsim.cpu.exceptions import ExceptionKind, ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
+from armsim.debug.events import DebugUnit
+from armsim.debug.registers import DebugRegisters
 from armsim.errors import ConfigError, GuestError
 from armsim.exec.context import ExecContext
 from armsim.exec.engine import Engine, FetchFault, StopReason
@@ -145,8 +147,14 @@ class Machine:
             raise ConfigError(f"cannot allocate {self.ram_size} bytes of RAM") from None
         self.exc = ExceptionModel(self._cpu)
         self.bus = CoprocessorBus()
+        # C6.4: the v7.1 debug registers are CP14 (opc1 = 0); the unit turns them into events.
+        self.debug_regs = DebugRegisters(self.profile)
+        self.bus.attach(14, self.debug_regs)
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
+        self.debug = DebugUnit(self.debug_regs, self._cpu, self.exc)
+        self.ctx.debug = self.debug
         self.engine = Engine(self.ctx)
+        self.debug.flush = self.engine.flush
         self.exc.handler_missing = self._handler_missing
         self._missing: Optional[Tuple[ExceptionKind, int]] = None
 
@@ -198,6 +206,7 @@ class Machine:
         cpu = self._cpu
         cpu.reset()
         cpu.regs[13] = self.ram_end & MASK32
+        self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
         self.last_stop = None

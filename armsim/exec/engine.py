@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa import a32
@@ -100,9 +101,17 @@ class Engine:
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
         if row is None:
             if info.thumb:
-                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
-            return undefined_op(self.ctx, info, f"UNDEFINED encoding {info.word:#010x}")
-        return build_op(self.ctx, row, info, fields)
+                op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
+            else:
+                op = undefined_op(self.ctx, info, f"UNDEFINED encoding {info.word:#010x}")
+        else:
+            op = build_op(self.ctx, row, info, fields)
+        debug = self.ctx.debug
+        if debug is not None and debug.breakpoints_armed:
+            # C3.3: a breakpoint is checked before the instruction executes, so it has
+            # priority over the instruction's own UNDEFINED or Hyp trap.
+            op = debug.wrap_op(op, addr, info.thumb, info.key)
+        return op
 
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
@@ -156,6 +165,11 @@ class Engine:
                         pc = exc.TakePrefetchAbortException(
                             e.key, e.fault.addr, e.fault.fs, f"instruction fetch: {e.fault.describe()}"
                         )
+                except WatchpointHit as e:
+                    done += i + 1
+                    debug = self.ctx.debug
+                    assert debug is not None  # only its checked accessors raise it
+                    pc = debug.take_watchpoint(pc, e)
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.

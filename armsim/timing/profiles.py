@@ -33,6 +33,9 @@ class CpuProfile:
     wrps: int  # watchpoint register pairs
     ctx_cmps: int  # context-matching capable breakpoints (the highest-numbered ones)
     description: str
+    # C11.11 DBGDEVID / DBGDEVID1 (Cortex-A7 TRM DDI 0464F 10.4.21; QEMU's A15/A7 models).
+    dbgdevid: int = 0x01110F13
+    dbgdevid1: int = 0
 
     @property
     def variant(self) -> int:
@@ -72,6 +75,7 @@ PROFILES: Dict[str, CpuProfile] = {
             wrps=4,
             ctx_cmps=2,
             description="ARM Cortex-A7 r0p5 (ARMv7-A, Virtualization and Security Extensions, v7.1 debug)",
+            dbgdevid1=1,
         ),
     )
 }
