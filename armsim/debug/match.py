@@ -60,7 +60,7 @@ def state_matches(pmc: int, ssc: int, hmc: int, secure: bool, pl: int) -> bool:
         return False
     if pl >= 2:
         return hmc == 1
-    return bool((pmc >> pl) & 1)
+    return bool(pmc & (0b10 if pl == 0 else 0b01))
 
 
 def address_matches(bvr: int, bas: int, va: int, thumb: bool) -> bool:
