@@ -325,3 +325,43 @@ def test_zero_cost_when_disarmed() -> None:
     assert {k: op.__name__ for k, op in m.engine.cache.items() if k in plain} == plain
     assert m.ctx.read32 is m.mem.read32
 
+
+
+def routed_machine():  # type: ignore[no-untyped-def]
+    m = watch_machine(WCR_STORE, [NOP, str_(0, 1)])
+    set_reg(m, "DBGBVR0", CODE)
+    set_reg(m, "DBGBCR0", BCR_ALL)
+    calls = []
+
+    def take_to_hyp(key: int, is_watchpoint: bool, addr: int, is_write: bool) -> int:
+        calls.append((key, is_watchpoint, addr, is_write))
+        return 0x3000  # stands in for HVBAR + 0x14
+
+    load(m, 0x3000, [NOP])
+    m.debug.route_to_hyp = lambda: True  # type: ignore[misc]
+    m.debug.take_to_hyp = take_to_hyp
+    return m, calls
+
+
+def test_tde_routes_non_secure_pl1_events_to_hyp() -> None:
+    """Reference 7.6 (HDCR.TDE): a breakpoint from Non-secure PL1 goes to the Hyp entry, with MOE set as at PL1."""
+    m, calls = routed_machine()
+    run(m, CODE, 1, ns=True)
+    assert calls == [(CODE, False, CODE, False)] and m.cpu.regs[15] == 0x3000
+    assert m.debug_regs.moe == MOE_BREAKPOINT and m.cpu.mode == Mode.SVC
+
+
+def test_tde_routes_watchpoints_with_address_and_wnr() -> None:
+    """Reference 7.6: a routed watchpoint carries its address and WnR (for HDFAR and the HSR ISS)."""
+    m, calls = routed_machine()
+    set_reg(m, "DBGBCR0", 0)
+    run(m, CODE, 2, ns=True)
+    assert calls == [(CODE + 4, True, DATA, True)]
+    assert m.debug_regs.moe == MOE_SYNC_WATCHPOINT and m.debug_regs.wfar == CODE + 4 + 8
+
+
+def test_tde_does_not_route_secure_events() -> None:
+    """Reference 7.6: TDE routes only events from Non-secure PL0/PL1; Secure SVC takes its own abort."""
+    m, calls = routed_machine()
+    run(m, CODE, 1)
+    assert calls == [] and m.cpu.regs[15] == PABT_VEC
