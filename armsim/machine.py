@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from armsim.coproc.bus import CoprocessorBus
+from armsim.coproc.fault_status import FaultStatusCP15
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
@@ -146,6 +147,7 @@ class Machine:
         # C6.4: the v7.1 debug registers are CP14 (opc1 = 0); the unit turns them into events.
         self.debug_regs = DebugRegisters(self.profile)
         self.bus.attach(14, self.debug_regs)
+        self.bus.attach(15, FaultStatusCP15(self._cpu, self.exc))
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
         self.debug = DebugUnit(self.debug_regs, self._cpu, self.exc)
         self.ctx.debug = self.debug

@@ -22,7 +22,7 @@
 	.equ	MODE_ABT, 0x17
 	.equ	PSR_AIF, 0x1c0
 
-	.text				@ linked first: the vectors start the image
+	.section .vectors, "ax"		@ debug.ld puts the vectors first
 	.global	vectors
 	.balign	32
 vectors:
@@ -35,6 +35,7 @@ vectors:
 	b	.			@ 0x18 IRQ
 	b	.			@ 0x1c FIQ
 
+	.text
 	.global	_start
 	.type	_start, %function
 _start:
