@@ -365,3 +365,56 @@ def test_tde_does_not_route_secure_events() -> None:
     m, calls = routed_machine()
     run(m, CODE, 1)
     assert calls == [] and m.cpu.regs[15] == PABT_VEC
+
+
+def test_linked_watchpoint_needs_its_context_breakpoint() -> None:
+    """C3.4 linked watchpoint (DBGWCR.WT = 1, LBN = 4): fires only while BRP4's context ID matches."""
+    for ctxid, fires in ((0x42, True), (0x43, False)):
+        m = watch_machine(DBGWCR.pack(E=1, PAC=3, LSC=3, BAS=0xF, WT=1, LBN=4), [str_(0, 1)])
+        set_reg(m, "DBGBVR4", 0x42)
+        set_reg(m, "DBGBCR4", DBGBCR.pack(E=1, PMC=3, BT=0b0011))
+        m.debug.contextidr = lambda v=ctxid: v  # type: ignore[misc]
+        run(m, CODE, 1)
+        assert (m.cpu.regs[15] == DABT_VEC) == fires
+        assert (m.mem.read32(DATA) == 0x5A5A5A5A) != fires
+
+
+def test_linked_mismatch_at_pl0() -> None:
+    """C3.3 linked address mismatch (BT 0101, LBN 5 context ID): fires off DBGBVR only in the linked context."""
+    for ctxid, fires in ((7, True), (8, False)):
+        m = armed_bp(CODE, DBGBCR.pack(E=1, PMC=2, BAS=0xF, BT=0b0101, LBN=5))
+        set_reg(m, "DBGBVR5", 7)
+        set_reg(m, "DBGBCR5", DBGBCR.pack(E=1, PMC=3, BT=0b0011))
+        m.debug.contextidr = lambda v=ctxid: v  # type: ignore[misc]
+        run(m, CODE, 2, mode=Mode.USR)
+        assert (m.cpu.regs[15] == PABT_VEC) == fires
+        assert m.cpu.regs[1] == (0 if fires else 2)
+
+
+def test_mask_watches_a_block_live() -> None:
+    """C11.11 DBGWCR.MASK = 5: a load anywhere in the aligned 32-byte block is caught, DFAR = its address."""
+    m = watch_machine(DBGWCR.pack(E=1, PAC=3, LSC=1, MASK=5), [ldr(2, 1, 0x1C), ldr(3, 1, 0x20)], addr=DATA + 4)
+    run(m, CODE, 1)
+    assert m.cpu.regs[15] == DABT_VEC and m.exc.dfar == DATA + 0x1C
+    m = watch_machine(DBGWCR.pack(E=1, PAC=3, LSC=1, MASK=5), [ldr(3, 1, 0x20)], addr=DATA + 4)
+    run(m, CODE, 1)
+    assert m.cpu.regs[15] == CODE + 4
+
+
+def test_ldm_watchpoint_reports_the_watched_word() -> None:
+    """C3.4: an LDM is checked word by word; DFAR is the watched word's address, no register written."""
+    ldm = 0xE8910030  # LDM r1, {r4, r5}
+    m = watch_machine(WCR_LOAD, [ldm], addr=DATA + 4)
+    m.cpu.regs[4] = m.cpu.regs[5] = 0
+    run(m, CODE, 1)
+    assert m.cpu.regs[15] == DABT_VEC and m.exc.dfar == DATA + 4 and m.cpu.regs[5] == 0
+
+
+def test_breakpoint_before_watchpoint_on_the_same_instruction() -> None:
+    """Priority (reference 7.5): the breakpoint is taken before the instruction runs, so its watchpoint is not."""
+    m = watch_machine(WCR_STORE, [str_(0, 1)])
+    set_reg(m, "DBGBVR0", CODE)
+    set_reg(m, "DBGBCR0", BCR_ALL)
+    run(m, CODE, 1)
+    assert m.cpu.regs[15] == PABT_VEC and m.debug_regs.moe == MOE_BREAKPOINT
+    assert m.debug.events == {"breakpoint": 1, "watchpoint": 0, "vector_catch": 0}

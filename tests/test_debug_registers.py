@@ -123,9 +123,52 @@ def test_os_lock_does_not_block_cp14_access() -> None:
     assert read_via_mrc(m, 0, 0, 4) == (0x8000, False)
 
 
+def test_os_lock_lets_dscr_ext_restore_the_dcc_flags() -> None:
+    """C11.11 DBGDSCR (v7.1): with the OS Lock set, DBGDSCRext writes RXfull/TXfull (and their _l copies)."""
+    m = machine()
+    rx_tx = DBGDSCR["RXfull"].mask | DBGDSCR["TXfull"].mask
+    latched = DBGDSCR["RXfull_l"].mask | DBGDSCR["TXfull_l"].mask
+    write_via_mcr(m, 0, 2, 2, DBGDSCR["RXfull"].mask)
+    assert read_via_mrc(m, 0, 1, 0)[0] & (rx_tx | latched) == DBGDSCR["RXfull"].mask | DBGDSCR["RXfull_l"].mask
+    write_via_mcr(m, 0, 2, 2, 0)
+    assert read_via_mrc(m, 0, 1, 0)[0] & (rx_tx | latched) == 0
+    write_via_mcr(m, 1, 0, 4, 0)  # unlocked: the flags are the DCC's again, not the write's
+    write_via_mcr(m, 0, 2, 2, rx_tx)
+    assert read_via_mrc(m, 0, 1, 0)[0] & (rx_tx | latched) == 0
+
+
+def test_register_numbers_and_encodings_are_the_manuals() -> None:
+    """C11.10 Table C11-1 register numbers and C6.4: CRn = R[9:7], opc2 = R[6:4], CRm = R[3:0].
+
+    The full Cortex-A15 map, written out from the manual: every implemented register has
+    its row at the encoding its number gives, and there is no other row.
+    """
+    numbers = {"DBGDIDR": 0, "DBGDSCRint": 1, "DBGDTRRXint/DBGDTRTXint": 5, "DBGWFAR": 6, "DBGVCR": 7,
+               "DBGDTRRXext": 32, "DBGDSCRext": 34, "DBGDTRTXext": 35, "DBGDRAR": 128, "DBGOSLAR": 192,
+               "DBGOSLSR": 193, "DBGOSDLR": 195, "DBGPRCR": 196, "DBGDSAR": 256, "DBGCLAIMSET": 1000,
+               "DBGCLAIMCLR": 1001, "DBGAUTHSTATUS": 1006, "DBGDEVID2": 1008, "DBGDEVID1": 1009, "DBGDEVID": 1010}
+    numbers.update({f"DBGBVR{n}": 64 + n for n in range(6)})
+    numbers.update({f"DBGBCR{n}": 80 + n for n in range(6)})
+    numbers.update({f"DBGWVR{n}": 96 + n for n in range(4)})
+    numbers.update({f"DBGWCR{n}": 112 + n for n in range(4)})
+    numbers.update({f"DBGBXVR{n}": 144 + n for n in (4, 5)})
+    encodings = {"DBGDSCRext": (0, 2, 2), "DBGOSLAR": (1, 0, 4), "DBGCLAIMSET": (7, 8, 6), "DBGDEVID": (7, 2, 7),
+                 "DBGBXVR5": (1, 5, 1), "DBGWCR3": (0, 3, 7), "DBGAUTHSTATUS": (7, 14, 6)}  # spot checks by hand
+    rows = machine().debug_regs.rows
+    assert {row.name: row.number for row in rows.values()} == numbers
+    for (crn, crm, opc2), row in rows.items():
+        r = row.number
+        assert (crn, crm, opc2) == (r >> 7, r & 0xF, (r >> 4) & 7) == (row.crn, row.crm, row.opc2), row.name
+    for name, enc in encodings.items():
+        assert rows[enc].name == name
+    assert {k: (r.name, r.access) for k, r in machine().debug_regs.rows64.items()} == {
+        1: ("DBGDRAR", "RO"), 2: ("DBGDSAR", "RO")}  # MRRC p14, 0, Rt, Rt2, c1 / c2
+
+
 def test_dscr_ext_and_int() -> None:
     """C11.11 DBGDSCR: DBGDSCRext writes MDBGen/UDCCdis/INTdis/ExtDCCmode; DBGDSCRint is the same value, RO."""
     m = machine()
+    write_via_mcr(m, 1, 0, 4, 0)  # OS Lock clear
     write_via_mcr(m, 0, 2, 2, 0xFFFFFFFF)
     ext, _ = read_via_mrc(m, 0, 2, 2)
     assert ext == DBGDSCR_EXT_WRITABLE

@@ -14,8 +14,9 @@ than the DCC forms is UNDEFINED (reference kvm-arm-debug.md section 5; the
 A15/A7 TRMs mark the rest "not implemented").
 
 The OS Lock (C11.11 DBGOSLAR/DBGOSLSR) does not restrict CP14 accesses (it is
-there so that the OS can save and restore these registers through CP14); it
-only holds off breakpoint, watchpoint and vector catch events.  Reset values:
+there so that the OS can save and restore these registers through CP14): it
+holds off breakpoint, watchpoint and vector catch events (not BKPT), and while
+it is set a DBGDSCRext write may also restore the DCC flags RXfull/TXfull.  Reset values:
 UNKNOWN registers reset to 0 (choice); the OS Lock is set on a cold reset.
 """
 
@@ -47,6 +48,8 @@ TDRA = "TDRA"
 # DBGDSCR bits the model itself sets.
 _RXFULL = DBGDSCR["RXfull"].mask | DBGDSCR["RXfull_l"].mask
 _TXFULL = DBGDSCR["TXfull"].mask | DBGDSCR["TXfull_l"].mask
+_DCC_FLAGS = DBGDSCR["RXfull"].mask | DBGDSCR["TXfull"].mask
+_LATCHED = DBGDSCR["RXfull_l"].mask | DBGDSCR["TXfull_l"].mask  # bits 27, 26: RXfull 30, TXfull 29 >> 3
 _UDCCDIS = DBGDSCR["UDCCdis"].mask
 _MDBGEN = DBGDSCR["MDBGen"].mask
 _MOE = DBGDSCR["MOE"]
@@ -66,6 +69,7 @@ class DebugReg(NamedTuple):
     """One CP14 row: encoding (opc1 = 0), access, PL0 access, Hyp trap class, accessors."""
 
     name: str
+    number: int  # register number in Table C11-1 (memory-mapped offset / 4); -1 for the 64-bit forms
     crn: int
     crm: int
     opc2: int
@@ -74,6 +78,11 @@ class DebugReg(NamedTuple):
     trap_class: str
     read: Optional[Callable[[], int]]
     write: Optional[Callable[[int], None]]
+
+
+def cp14_encoding(number: int) -> Tuple[int, int, int]:
+    """C6.4: register number R is reached as MRC/MCR p14, 0, Rt, CRn = R[9:7], CRm = R[3:0], opc2 = R[6:4]."""
+    return (number >> 7) & 7, number & 0xF, (number >> 4) & 7
 
 
 def dbgdidr_for(profile: CpuProfile) -> int:
@@ -157,50 +166,53 @@ class DebugRegisters:
         return self.mdbgen and not self.oslk and not self.osdlk
 
     # -- the register table ------------------------------------------------------------
-    def _row(self, name: str, crn: int, crm: int, opc2: int, access: str, cls: str,
+    def _row(self, name: str, number: int, crn: int, crm: int, opc2: int, access: str, cls: str,
              read: Optional[Callable[[], int]], write: Optional[Callable[[int], None]], pl0: bool = False) -> None:
+        """One row: its register number (Table C11-1) and its CP14 encoding, which must agree (C6.4)."""
+        if cp14_encoding(number) != (crn, crm, opc2):
+            raise ValueError(f"{name}: register {number} is not CP14 c{crn},c{crm},{opc2}")
         key = (crn, crm, opc2)
         if key in self.rows:
             raise ValueError(f"CP14 c{crn},c{crm},{opc2}: {name} and {self.rows[key].name}")
-        self.rows[key] = DebugReg(name, crn, crm, opc2, access, pl0, cls, read, write)
+        self.rows[key] = DebugReg(name, number, crn, crm, opc2, access, pl0, cls, read, write)
 
     def _build_rows(self) -> None:
         r = self._row
         # c0: C11.10 Table C11-1 register numbers 0-127.
-        r("DBGDIDR", 0, 0, 0, "RO", TDA, lambda: self.didr, None, pl0=True)
-        r("DBGDSCRint", 0, 1, 0, "RO", TDA, lambda: self.dscr, None, pl0=True)
-        r("DBGDTRRXint/DBGDTRTXint", 0, 5, 0, "RW", TDA, self._read_dtrrx_int, self._write_dtrtx_int, pl0=True)
-        r("DBGWFAR", 0, 6, 0, "RW", TDA, lambda: self.wfar, self._set("wfar", MASK32))
-        r("DBGVCR", 0, 7, 0, "RW", TDA, lambda: self.vcr, self._write_vcr)
-        r("DBGDTRRXext", 0, 0, 2, "RW", TDA, lambda: self.dtrrx, self._set("dtrrx", MASK32))
-        r("DBGDSCRext", 0, 2, 2, "RW", TDA, lambda: self.dscr, self._write_dscr_ext)
-        r("DBGDTRTXext", 0, 3, 2, "RW", TDA, lambda: self.dtrtx, self._set("dtrtx", MASK32))
+        r("DBGDIDR", 0, 0, 0, 0, "RO", TDA, lambda: self.didr, None, pl0=True)
+        r("DBGDSCRint", 1, 0, 1, 0, "RO", TDA, lambda: self.dscr, None, pl0=True)
+        r("DBGDTRRXint/DBGDTRTXint", 5, 0, 5, 0, "RW", TDA, self._read_dtrrx_int, self._write_dtrtx_int, pl0=True)
+        r("DBGWFAR", 6, 0, 6, 0, "RW", TDA, lambda: self.wfar, self._set("wfar", MASK32))
+        r("DBGVCR", 7, 0, 7, 0, "RW", TDA, lambda: self.vcr, self._write_vcr)
+        r("DBGDTRRXext", 32, 0, 0, 2, "RW", TDA, lambda: self.dtrrx, self._set("dtrrx", MASK32))
+        r("DBGDSCRext", 34, 0, 2, 2, "RW", TDA, lambda: self.dscr, self._write_dscr_ext)
+        r("DBGDTRTXext", 35, 0, 3, 2, "RW", TDA, lambda: self.dtrtx, self._set("dtrtx", MASK32))
         for n in range(self.brps):
-            r(f"DBGBVR{n}", 0, n, 4, "RW", TDA, self._getter(self.bvr, n), self._write_bvr(n))
-            r(f"DBGBCR{n}", 0, n, 5, "RW", TDA, self._getter(self.bcr, n), self._write_bcr(n))
+            r(f"DBGBVR{n}", 64 + n, 0, n, 4, "RW", TDA, self._getter(self.bvr, n), self._write_bvr(n))
+            r(f"DBGBCR{n}", 80 + n, 0, n, 5, "RW", TDA, self._getter(self.bcr, n), self._write_bcr(n))
         for n in range(self.wrps):
-            r(f"DBGWVR{n}", 0, n, 6, "RW", TDA, self._getter(self.wvr, n), self._write_wvr(n))
-            r(f"DBGWCR{n}", 0, n, 7, "RW", TDA, self._getter(self.wcr, n), self._write_wcr(n))
+            r(f"DBGWVR{n}", 96 + n, 0, n, 6, "RW", TDA, self._getter(self.wvr, n), self._write_wvr(n))
+            r(f"DBGWCR{n}", 112 + n, 0, n, 7, "RW", TDA, self._getter(self.wcr, n), self._write_wcr(n))
         # c1: register numbers 128-255.
-        r("DBGDRAR", 1, 0, 0, "RO", TDRA, lambda: 0, None, pl0=True)
+        r("DBGDRAR", 128, 1, 0, 0, "RO", TDRA, lambda: 0, None, pl0=True)
         for n in range(self.ctx_first, self.brps):
-            r(f"DBGBXVR{n}", 1, n, 1, "RW", TDA, self._getter(self.bxvr, n), self._write_bxvr(n))
-        r("DBGOSLAR", 1, 0, 4, "WO", TDOSA, None, self._write_oslar)
-        r("DBGOSLSR", 1, 1, 4, "RO", TDOSA, lambda: self.oslsr, None)
-        r("DBGOSDLR", 1, 3, 4, "RW", TDOSA, lambda: self.osdlk, self._write_osdlr)
-        r("DBGPRCR", 1, 4, 4, "RW", TDOSA, lambda: self.prcr, self._set("prcr", 1))
+            r(f"DBGBXVR{n}", 144 + n, 1, n, 1, "RW", TDA, self._getter(self.bxvr, n), self._write_bxvr(n))
+        r("DBGOSLAR", 192, 1, 0, 4, "WO", TDOSA, None, self._write_oslar)
+        r("DBGOSLSR", 193, 1, 1, 4, "RO", TDOSA, lambda: self.oslsr, None)
+        r("DBGOSDLR", 195, 1, 3, 4, "RW", TDOSA, lambda: self.osdlk, self._write_osdlr)
+        r("DBGPRCR", 196, 1, 4, 4, "RW", TDOSA, lambda: self.prcr, self._set("prcr", 1))
         # c2: DBGDSAR (register number 256).
-        r("DBGDSAR", 2, 0, 0, "RO", TDRA, lambda: 0, None, pl0=True)
+        r("DBGDSAR", 256, 2, 0, 0, "RO", TDRA, lambda: 0, None, pl0=True)
         # c7: management registers (register numbers 896-1023).
-        r("DBGDEVID2", 7, 0, 7, "RO", TDA, lambda: 0, None)
-        r("DBGDEVID1", 7, 1, 7, "RO", TDA, lambda: self.devid1, None)
-        r("DBGDEVID", 7, 2, 7, "RO", TDA, lambda: self.devid, None)
-        r("DBGCLAIMSET", 7, 8, 6, "RW", TDA, lambda: _CLAIM_BITS, self._write_claimset)
-        r("DBGCLAIMCLR", 7, 9, 6, "RW", TDA, lambda: self.claim, self._write_claimclr)
-        r("DBGAUTHSTATUS", 7, 14, 6, "RO", TDA, lambda: _AUTHSTATUS, None)
+        r("DBGDEVID2", 1008, 7, 0, 7, "RO", TDA, lambda: 0, None)
+        r("DBGDEVID1", 1009, 7, 1, 7, "RO", TDA, lambda: self.devid1, None)
+        r("DBGDEVID", 1010, 7, 2, 7, "RO", TDA, lambda: self.devid, None)
+        r("DBGCLAIMSET", 1000, 7, 8, 6, "RW", TDA, lambda: _CLAIM_BITS, self._write_claimset)
+        r("DBGCLAIMCLR", 1001, 7, 9, 6, "RW", TDA, lambda: self.claim, self._write_claimclr)
+        r("DBGAUTHSTATUS", 1006, 7, 14, 6, "RO", TDA, lambda: _AUTHSTATUS, None)
         # 64-bit forms (MRRC p14, 0, Rt, Rt2, CRm): C11.11 DBGDRAR, DBGDSAR.  0 = not valid.
-        self.rows64[1] = DebugReg("DBGDRAR", 0, 1, 0, "RO", True, TDRA, lambda: 0, None)
-        self.rows64[2] = DebugReg("DBGDSAR", 0, 2, 0, "RO", True, TDRA, lambda: 0, None)
+        self.rows64[1] = DebugReg("DBGDRAR", -1, 0, 1, 0, "RO", True, TDRA, lambda: 0, None)
+        self.rows64[2] = DebugReg("DBGDSAR", -1, 0, 2, 0, "RO", True, TDRA, lambda: 0, None)
 
     def _getter(self, lst: List[int], n: int) -> Callable[[], int]:
         return lambda: lst[n]
@@ -251,7 +263,14 @@ class DebugRegisters:
         return write
 
     def _write_dscr_ext(self, value: int) -> None:
-        self.dscr = (self.dscr & ~DBGDSCR_EXT_WRITABLE) | (value & DBGDSCR_EXT_WRITABLE)
+        """C11.11 DBGDSCR, external view.  While the OS Lock is set the DCC flags RXfull and TXfull
+        are writable too, so that an OS restoring the debug state can restore the DCC's
+        (v7.1; the ARMv8 AArch32 DBGDSCRext keeps the rule)."""
+        writable = DBGDSCR_EXT_WRITABLE | (_DCC_FLAGS if self.oslk else 0)
+        self.dscr = (self.dscr & ~writable) | (value & writable)
+        if self.oslk:
+            # The _l (latched) copies follow the flags they latch.
+            self.dscr = (self.dscr & ~_LATCHED) | ((self.dscr >> 3) & _LATCHED)
         self.changed()
 
     def _write_vcr(self, value: int) -> None:
