@@ -418,3 +418,18 @@ def test_breakpoint_before_watchpoint_on_the_same_instruction() -> None:
     run(m, CODE, 1)
     assert m.cpu.regs[15] == PABT_VEC and m.debug_regs.moe == MOE_BREAKPOINT
     assert m.debug.events == {"breakpoint": 1, "watchpoint": 0, "vector_catch": 0}
+
+
+def test_thumb_halfword_bas_live() -> None:
+    """C3.3 byte address select in Thumb state: BAS 1100 catches the halfword at DBGBVR + 2, BAS 0011 the
+    one at DBGBVR; the breakpoint is checked before the instruction is executed (B1.9.8: LR = address + 4)."""
+    for bas, fires in ((0b1100, True), (0b0011, False), (0b1111, True)):
+        m = armed_bp(CODE, DBGBCR.pack(E=1, PMC=3, BAS=bas))
+        m.cpu.set_mode(Mode.SVC)
+        m.cpu.regs[15] = CODE + 2
+        m.cpu.T = 1
+        m.run(1)
+        assert (m.cpu.regs[15] == PABT_VEC) == fires, bas
+        if fires:
+            assert m.cpu.regs[14] == CODE + 2 + 4 and m.exc.ifar == CODE + 2
+            assert m.cpu.spsr[Mode.ABT] & (1 << 5)  # taken from Thumb state
