@@ -50,9 +50,9 @@ from armsim.cpu.state import CPUState
 from armsim.debug.events import DebugUnit
 from armsim.debug.registers import DebugRegisters
 from armsim.errors import ConfigError, GuestError
-from armsim.exec.context import ExecContext
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
+from armsim.isa.contract import ExecContext
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import RunInterrupted, Stop, StopKind, StopReason

@@ -8,8 +8,8 @@ from typing import Callable, Iterable, Optional, Tuple
 from armsim.coproc.bus import CoprocessorBus
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.state import CPUState
-from armsim.exec.context import ExecContext
 from armsim.exec.engine import Engine, StopReason
+from armsim.isa.contract import ExecContext
 from armsim.memory import Memory
 
 CODE = 0x8000

@@ -820,7 +820,7 @@ def test_unrolled_block_ops_match_loop_reference() -> None:
     """A8.8.58-61 / A8.8.199-202: the generated (unrolled) LDM/STM agree with the loop form."""
     import random
 
-    from armsim.exec.context import InsnInfo
+    from armsim.isa.contract import InsnInfo
     from armsim.isa.ops import ldst as ops
 
     rng = random.Random(1234)

@@ -18,8 +18,8 @@ import pytest
 import armsim
 from armsim import ConfigError, ElfLoadError, GuestError, Machine, RunResult, StopReason, TraceRecord, get_profile
 from armsim.cpu.modes import Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa import a32
+from armsim.isa.contract import ExecContext, InsnInfo, Op
 from armsim.isa.decoder import Row
 from armsim.signals import SemihostingCall
 from armsim.stop import MAX_REENTRIES, StopKind

@@ -36,9 +36,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from armsim.cpu.modes import Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
 from armsim.isa.conditions import COND_PASSED
+from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey, exception_return_problem
 
 MASK32 = 0xFFFFFFFF
@@ -378,8 +378,6 @@ def _make(
     reads = [m, s] if form != "imm" else []
     if spec.reads_n:
         reads.append(n)
-    if 15 not in reads:
-        info.pc_handled = True
     t: Any = None
     if setflags and dest == "reg":
         if not spec.logical:
@@ -390,9 +388,9 @@ def _make(
             t = _LOGIC_SHIFTED
     conditional = info.cond != 14
     passed = COND_PASSED[info.cond] if conditional else None
-    info.cond_handled = True
     factory = _factory(op, form, setflags, dest, conditional)
-    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
+    fn = factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
+    return handles(fn, pc=15 not in reads, cond=True)
 
 
 # -- builders -------------------------------------------------------------------
@@ -415,8 +413,7 @@ def dp_immediate(
         # constant, from Align(PC, 4) (which is the PC value itself in ARM state).
         base = info.pcv & ~3
         value = (base + imm32 if op == "ADD" else base - imm32) & MASK32
-        info.pc_handled = True
-        return _make(ctx, info, "MOV", "imm", d, 0, False, imm=value)
+        return _make(ctx, info, "MOV", "imm", d, 0, False, imm=value)  # reads no register
     return _make(ctx, info, op, "imm", d, n, setflags, imm=imm32, carry=carry)
 
 
@@ -464,13 +461,12 @@ def MOVT(ctx: ExecContext, info: InsnInfo, d: int, imm16: int) -> Op:
     regs = ctx.regs
     nxt = info.nxt
     hi = imm16 << 16
-    info.pc_handled = True
 
     def op() -> int:
         regs[d] = regs[d] & 0xFFFF | hi
         return nxt
 
-    return op
+    return handles(op, pc=True)
 
 
 def CLZ(ctx: ExecContext, info: InsnInfo, d: int, m: int) -> Op:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from armsim.coproc.bus import AccessKind, CoprocAccess, Verdict
 from armsim.cpu.state import CPUState
-from armsim.exec.context import ExecContext, InsnInfo, Op
+from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.memory import AlignmentFault
 
 MASK32 = 0xFFFFFFFF
@@ -59,7 +59,6 @@ def MCR(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, CRn: int, t: int, 
 def MRC(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, CRn: int, t: int, CRm: int, opc2: int) -> Op:
     """A8.8 MRC, MRC2: R[t] = Coproc_GetOneWord(); t == 15 writes APSR.NZCV = value<31:28>."""
     acc = CoprocAccess(AccessKind.MRC, cp, opc1, CRn, CRm, opc2, rt=t)
-    info.pc_handled = True  # Rt == 15 names APSR_nzcv, not the PC
     cpu = ctx.cpu
     regs = ctx.regs
     flags = ctx.flags
@@ -76,7 +75,7 @@ def MRC(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, CRn: int, t: int, 
                 return nxt
             return refuse(v)
 
-        return op_nzcv
+        return handles(op_nzcv, pc=True)  # Rt == 15 names APSR_nzcv, not the PC
 
     def op() -> int:
         v = check(cpu, acc)
@@ -85,7 +84,7 @@ def MRC(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, CRn: int, t: int, 
             return nxt
         return refuse(v)
 
-    return op
+    return handles(op, pc=True)
 
 
 def MCRR(ctx: ExecContext, info: InsnInfo, cp: int, opc1: int, t: int, t2: int, CRm: int) -> Op:
@@ -233,7 +232,6 @@ def LDC_literal(
     ctx: ExecContext, info: InsnInfo, cp: int, D: int, CRd: int, imm32: int, add: bool, index: bool
 ) -> Op:
     """A8.8 LDC, LDC2 (literal): the start address, from Align(PC, 4), is fixed at decode time."""
-    info.pc_handled = True
     base = info.pcv & ~3
     start = ((base + imm32) if add else (base - imm32)) & MASK32 if index else base
     acc = CoprocAccess(AccessKind.LDC, cp, 0, 0, 0, 0, rt=15, crd=CRd, long=D)
@@ -251,7 +249,7 @@ def LDC_literal(
         transfer_in(cpu, acc, address)
         return nxt
 
-    return op
+    return handles(op, pc=True)  # the PC value is baked into the address
 
 
 def STC(

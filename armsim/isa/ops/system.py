@@ -23,7 +23,7 @@ from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.debug.layouts import MOE_BKPT
-from armsim.exec.context import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
 
