@@ -48,8 +48,12 @@
 
 #define MDBGEN (1u << 15)
 #define MOE(dscr) (((dscr) >> 2) & 0xf)
-/* DBGBCR: E, PMC = 0b11 (PL0 and PL1), BAS = 0b1111, unlinked address match. */
-#define BCR_ARM_ADDR 0x1e7u
+/* DBGBCR: E, PMC = 0b11 (PL0 and PL1), unlinked address match, and BAS (C3.3 "Byte address
+ * selection"): 0b1111 for an ARM instruction, 0b0011 / 0b1100 for the Thumb halfword at
+ * DBGBVR / DBGBVR + 2. */
+#define BCR_ADDR(bas) (0x7u | ((uint32_t)(bas) << 5))
+#define CODE(f) ((uint32_t)(f) & ~1u) /* a function's address without the Thumb bit */
+#define SPSR_T (1u << 5)
 /* DBGWCR: E, PAC = 0b11, LSC, BAS = 0b1111 (the word at DBGWVR). */
 #define WCR_WORD(lsc) (0x1e7u | ((uint32_t)(lsc) << 3))
 #define LSC_LOAD 1
@@ -60,7 +64,7 @@ static void sh_write0(const char *s)
     register uint32_t r0 __asm__("r0") = 0x04; /* SYS_WRITE0 */
     register const char *r1 __asm__("r1") = s;
 #ifdef __thumb__
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile("svc 0xab" : "+r"(r0) : "r"(r1) : "memory");
 #else
     __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
 #endif
@@ -74,7 +78,7 @@ void guest_exit(int status)
     register uint32_t r0 __asm__("r0") = 0x20; /* SYS_EXIT_EXTENDED */
     register uint32_t *r1 __asm__("r1") = block;
 #ifdef __thumb__
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile("svc 0xab" : "+r"(r0) : "r"(r1) : "memory");
 #else
     __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
 #endif
@@ -148,7 +152,14 @@ static uint32_t ifsr_read(void) { return MRC15(0, 5, 0, 1); }
 static uint32_t dfsr_read(void) { return MRC15(0, 5, 0, 0); }
 static uint32_t dfar_read(void) { return MRC15(0, 6, 0, 0); }
 
-/* Prefetch Abort: LR = the aborted instruction + 4 (B1.9.8). */
+static uint32_t spsr_read(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrs %0, spsr" : "=r"(v));
+    return v;
+}
+
+/* Prefetch Abort: LR = the aborted instruction + 4 in both states (B1.9.8). */
 uint32_t pabt_handler(uint32_t lr)
 {
     uint32_t insn = lr - 4;
@@ -156,9 +167,9 @@ uint32_t pabt_handler(uint32_t lr)
     uint32_t ifsr = ifsr_read();
     put("  prefetch abort at ");
     if (MOE(dscr) == 3)
-        put_offset(insn, (uint32_t)bkpt_here, "bkpt_here");
+        put_offset(insn, CODE(bkpt_here), "bkpt_here");
     else
-        put_offset(insn, (uint32_t)target, "target");
+        put_offset(insn, CODE(target), "target");
     put(": IFSR.FS=");
     put_hex((ifsr & 0xf) | ((ifsr >> 6) & 0x10), 2);
     put(" MOE=");
@@ -169,9 +180,9 @@ uint32_t pabt_handler(uint32_t lr)
         WR(DBGBCR0, 0);
         return insn;
     }
-    if (MOE(dscr) == 3) { /* BKPT: resume after it */
+    if (MOE(dscr) == 3) { /* BKPT: resume after it (4 bytes in ARM state, 2 in Thumb) */
         bkpt_hits++;
-        return lr;
+        return insn + (spsr_read() & SPSR_T ? 2 : 4);
     }
     put("  unexpected prefetch abort");
     endl();
@@ -179,16 +190,16 @@ uint32_t pabt_handler(uint32_t lr)
     return lr;
 }
 
-/* Data Abort: LR = the aborted instruction + 8 (B1.9.9). */
+/* Data Abort: LR = the aborted instruction + 8 in both states (B1.9.9). */
 uint32_t dabt_handler(uint32_t lr)
 {
     uint32_t insn = lr - 8;
     uint32_t dscr = RD(DBGDSCRint);
     uint32_t dfsr = dfsr_read();
     uint32_t dfar = dfar_read();
-    int store = insn == (uint32_t)watched_store;
+    int store = insn == CODE(watched_store);
     put("  data abort at ");
-    put(store ? "watched_store" : insn == (uint32_t)watched_load ? "watched_load" : "?");
+    put(store ? "watched_store" : insn == CODE(watched_load) ? "watched_load" : "?");
     put(": DFSR.FS=");
     put_hex((dfsr & 0xf) | ((dfsr >> 6) & 0x10), 2);
     put(" MOE=");
@@ -253,8 +264,9 @@ int main(void)
     put("breakpoint on target:");
     endl();
     for (uint32_t i = 1; i <= 3; i++) {
-        WR(DBGBVR0, (uint32_t)target);
-        WR(DBGBCR0, BCR_ARM_ADDR);
+        uint32_t at = CODE(target);
+        WR(DBGBVR0, at & ~3u);
+        WR(DBGBCR0, BCR_ADDR((uint32_t)target & 1 ? (at & 2 ? 0xc : 0x3) : 0xf));
         target(i);
     }
     target(10); /* disarmed: no hit */
