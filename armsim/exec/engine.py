@@ -118,11 +118,15 @@ class Engine:
     # -- run --------------------------------------------------------------------
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
     def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
@@ -41,14 +42,6 @@ _ABT = int(Mode.ABT)
 _UND = int(Mode.UND)
 _MON = int(Mode.MON)
 _HYP = int(Mode.HYP)
-
-
-def _exception_return(cpu: CPUState, address: int, spsr: int) -> int:
-    """CPSRWriteByInstr(spsr, '1111', TRUE) (B1.3.3), then BranchWritePC (A2.3.1) in the new instruction set."""
-    cpu.CPSRWriteByInstr(spsr, 0xF, True)
-    if cpu.T:
-        return (address & ~1 & MASK32) | 1
-    return address & ~3 & MASK32
 
 
 # -- status registers -------------------------------------------------------------
@@ -425,12 +418,12 @@ def RFE(ctx: ExecContext, info: InsnInfo, n: int, increment: bool, wordhigher: b
             raise AlignmentFault(address, 4, False)
         new_pc = read32(address)
         spsr = read32((address + 4) & MASK32)
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"RFE: return to {why} (UNPREDICTABLE)")
         if wback:
             regs[n] = (base + step) & MASK32
-        return _exception_return(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 
@@ -452,10 +445,10 @@ def ERET(ctx: ExecContext, info: InsnInfo) -> Op:
             return take(key, "ERET in User or System mode (UNPREDICTABLE)")
         spsr = cpu.spsr[cur]
         new_pc = cpu.elr_hyp if cur == _HYP else regs[14]
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"ERET: return to {why} (UNPREDICTABLE)")
-        return _exception_return(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 
