@@ -21,11 +21,11 @@ from types import FrameType
 from typing import Callable, Dict, Optional, Tuple
 
 from armsim.errors import GuestError
-from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
-from armsim.isa import a32
 from armsim.isa.build import build_op, conditional_undefined, undefined_op
+from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa.decoder import Row
-from armsim.memory import CODE_LINE_SHIFT, AlignmentFault, MemoryFault
+from armsim.isa.registry import instruction_set
+from armsim.memory import CODE_LINE_SHIFT, MemoryFault
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 
@@ -66,31 +66,25 @@ class Engine:
 
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
-        """(word, size) at a PC key; instruction fetches are little-endian (A3.3.1)."""
-        addr = key & ~1
+        """(word, size) at a PC key, fetched as the key's instruction set fetches."""
+        iset = instruction_set(key)
+        addr = key & 0xFFFFFFFE
         try:
-            if key & 1:
-                hw1 = self.mem.read16(addr)
-                if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
-                    return (hw1 << 16) | self.mem.read16((addr + 2) & MASK32), 4
-                return hw1, 2
-            if addr & 3:
-                raise AlignmentFault(addr, 4, False)
-            return self.mem.read32(addr), 4
+            if iset is None:  # no decoder: one halfword, enough to report the address
+                return self.mem.read16(addr), 2
+            return iset.fetch(self.mem.read16, self.mem.read32, addr)
         except MemoryFault as e:
             raise FetchFault(key, e) from None
 
     def lookup(self, key: int) -> Tuple[Optional[Row], InsnInfo, Dict[str, int]]:
         """Decode without building: (row or None, info, fields)."""
         word, size = self.fetch(key)
-        thumb = bool(key & 1)
-        info = InsnInfo(key & ~1, thumb, size, word)
-        if thumb:
-            return None, info, {}
-        row = a32.lookup(word)
+        iset = instruction_set(key)
+        if iset is None:
+            return None, InsnInfo(key & 0xFFFFFFFE, bool(key & 1), size, word), {}
+        row, info = iset.decode(key, word, size)
         if row is None:
             return None, info, {}
-        info.row_name = row.name
         return row, info, row.extract(word)
 
     def decode(self, key: int) -> Op:
@@ -100,7 +94,7 @@ class Engine:
         lines.add(addr >> CODE_LINE_SHIFT)
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
         if row is None:
-            if info.thumb:
+            if instruction_set(key) is None:
                 op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
             else:
                 op = conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
@@ -140,18 +134,24 @@ class Engine:
 
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
+            interrupts: bool = False) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
 
         The record has the kind, the message and the PC (``previous_pc`` too for a failed
         instruction fetch); symbols and instruction text are the machine's to add.  Ctrl-C
-        raises :class:`RunInterrupted` with the PC where the run was.
+        raises :class:`RunInterrupted` with the PC where the run was.  ``interrupts``: first take a pending
+        unmasked interrupt (raised or unmasked between runs).
         """
         cache = self.cache
         exc = self.ctx.exc
@@ -163,6 +163,9 @@ class Engine:
         prev = -1
         done = 0
         try:
+            if interrupts:
+                # An interrupt raised (or unmasked) between runs is taken before the first instruction.
+                pc = exc.check_interrupts(pc)
             while done < max_instructions:
                 n = min(CHUNK, max_instructions - done)
                 i = 0
