@@ -119,12 +119,14 @@ class Engine:
         cpu.T = key & 1
         cpu.IT = (key >> 32) & 0xFF
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
+            interrupts: bool = False) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
 
         The record has the kind, the message and the PC (``previous_pc`` too for a failed
         instruction fetch); symbols and instruction text are the machine's to add.  Ctrl-C
-        raises :class:`RunInterrupted` with the PC where the run was.
+        raises :class:`RunInterrupted` with the PC where the run was.  ``interrupts``: first take a pending
+        unmasked interrupt (raised or unmasked between runs).
         """
         cache = self.cache
         exc = self.ctx.exc
@@ -134,6 +136,9 @@ class Engine:
         prev = -1
         done = 0
         try:
+            if interrupts:
+                # An interrupt raised (or unmasked) between runs is taken before the first instruction.
+                pc = exc.check_interrupts(pc)
             while done < max_instructions:
                 n = min(CHUNK, max_instructions - done)
                 i = 0
