@@ -198,7 +198,11 @@ class CPUState:
         )
 
     def set_cpsr(self, value: int) -> None:
-        """Write every CPSR field (as on exception return); switches banks on a mode change."""
+        """Write every CPSR field (a debugger's or loader's write); switches banks on a mode change.
+
+        Not an instruction's write: instructions use CPSRWriteByInstr, exception
+        returns armsim.cpu.exception_return.ExceptionReturn.
+        """
         mode = value & 0x1F
         check_mode(mode)
         f = self.flags

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.isa.build import build_op, conditional_undefined, undefined_op
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
@@ -89,9 +90,17 @@ class Engine:
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
         if row is None:
             if instruction_set(key) is None:
-                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
-            return conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
-        return build_op(self.ctx, row, info, fields)
+                op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
+            else:
+                op = conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
+        else:
+            op = build_op(self.ctx, row, info, fields)
+        debug = self.ctx.debug
+        if debug is not None and debug.breakpoints_armed:
+            # C3.3: a breakpoint is checked before the instruction executes, so it has
+            # priority over the instruction's own UNDEFINED or Hyp trap.
+            op = debug.wrap_op(op, addr, info.thumb, info.key)
+        return op
 
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
@@ -109,11 +118,15 @@ class Engine:
     # -- run --------------------------------------------------------------------
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
     def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
             interrupts: bool = False) -> Stop:
@@ -164,6 +177,11 @@ class Engine:
                                 raise
                             raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
                         prev = e.key
+                except WatchpointHit as e:
+                    done += i + 1
+                    debug = self.ctx.debug
+                    assert debug is not None  # only its checked accessors raise it
+                    prev, pc = pc, debug.take_watchpoint(pc, e)
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.

@@ -1,14 +1,11 @@
 """PC-writing pseudocode shared by all operations (DDI 0406C A2.3.1, B1.8.x).
 
 These return the engine PC *key* of the branch target (bit 0 = Thumb state).
+The exception return (CPSR <- SPSR, then BranchWritePC) is
+:func:`armsim.cpu.exception_return.ExceptionReturn`.
 """
 
 from __future__ import annotations
-
-from typing import Optional
-
-from armsim.cpu.modes import VALID_MODES, Mode
-from armsim.cpu.state import CPUState
 
 MASK32 = 0xFFFFFFFF
 
@@ -41,44 +38,3 @@ def ALUWritePC(address: int, thumb: bool) -> int:
     if thumb:
         return BranchWritePC(address, True)
     return BXWritePC(address)
-
-
-def ExceptionReturn(cpu: CPUState, address: int, spsr: int) -> int:
-    """The one exception return (B9.3.20, B1.3.3): CPSRWriteByInstr(SPSR[], '1111', TRUE), then
-    BranchWritePC in the instruction set the new CPSR selects.
-
-    Used by SUBS PC, LR and related instructions (MOVS PC, LR ...), LDM (exception
-    return), RFE and ERET.  Callers reject the UNPREDICTABLE SPSR values first
-    (:func:`exception_return_problem`).  Returns the engine key of the target (in
-    Thumb state with ITSTATE in bits 39:32 when an IT block resumes), or of the
-    handler of an interrupt the new CPSR unmasks.
-    """
-    cpu.CPSRWriteByInstr(spsr, 0xF, True)
-    if cpu.T:
-        it = cpu.IT
-        key = (address & 0xFFFFFFFE) | 1 | (it << 32 if it else 0)
-    else:
-        key = address & 0xFFFFFFFC
-    check = cpu.interrupt_check
-    return key if check is None else check(key)
-
-
-# The name the data-processing and load/store ops call.
-ExceptionReturnKey = ExceptionReturn
-
-
-def exception_return_problem(cpu: CPUState, spsr: int) -> Optional[str]:
-    """Why restoring ``spsr`` to the CPSR is UNPREDICTABLE (CPSRWriteByInstr, B1.3.3), or None.
-
-    armsim chooses UNDEFINED for these: a reserved mode (BadMode), Monitor mode
-    from Non-secure state, Hyp mode in Secure state or from Non-secure PL1.
-    """
-    mode = spsr & 0x1F
-    if mode not in VALID_MODES:
-        return f"exception return to reserved mode {mode:#04x}"
-    secure = cpu.IsSecure()
-    if mode == Mode.MON and not secure:
-        return "exception return to Monitor mode from Non-secure state"
-    if mode == Mode.HYP and (not cpu.scr_ns or (not secure and cpu.mode != Mode.HYP)):
-        return "exception return to Hyp mode from a mode that cannot enter it"
-    return None

@@ -20,12 +20,13 @@ from __future__ import annotations
 from typing import Callable, Dict, Optional, Tuple
 
 from armsim.coproc.syndrome import hsr_smc, hsr_wfx
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.cpu.sysregs import HCR, SCR
+from armsim.debug.layouts import MOE_BKPT
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
-from armsim.isa.ops.common import ExceptionReturn
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
 
@@ -429,7 +430,7 @@ def RFE(ctx: ExecContext, info: InsnInfo, n: int, increment: bool, wordhigher: b
             raise AlignmentFault(address, 4, False)
         new_pc = read32(address)
         spsr = read32((address + 4) & MASK32)
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"RFE: return to {why} (UNPREDICTABLE)")
         if wback:
@@ -456,7 +457,7 @@ def ERET(ctx: ExecContext, info: InsnInfo) -> Op:
             return take(key, "ERET in User or System mode (UNPREDICTABLE)")
         spsr = cpu.spsr[cur]
         new_pc = cpu.elr_hyp if cur == _HYP else regs[14]
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"ERET: return to {why} (UNPREDICTABLE)")
         return ExceptionReturn(cpu, new_pc, spsr)
@@ -506,10 +507,13 @@ def BKPT(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
     addr = info.addr
     nxt = info.nxt
     why = f"BKPT #{imm32:#x} at {addr:#010x} (debug event)"
+    debug = ctx.debug
 
     def op() -> int:
         if semihosting and ctx.semihost is not None:
             raise SemihostingCall(nxt)
+        if debug is not None:
+            debug.regs.set_moe(MOE_BKPT)  # C11.11 DBGDSCR.MOE = 0b0011, BKPT instruction
         return pabt(key, addr, FS_DEBUG, why)
 
     return op
