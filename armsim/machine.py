@@ -322,7 +322,7 @@ class Machine:
         return tracer
 
     def _trace_record(self, key: int, word: int) -> TraceRecord:
-        addr = key & ~1
+        addr = key & 0xFFFFFFFE
         thumb = bool(key & 1)
         if word < 0:
             return TraceRecord(addr, thumb, None, "(fetch fault)", self.symbolize(addr))

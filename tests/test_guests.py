@@ -33,11 +33,33 @@ def expected_exit_codes() -> Dict[str, int]:
     return codes
 
 
+# The Cortex-A builds of a guest (NAME-thumb: Thumb-2 throughout; NAME-a15: ARM code
+# with newlib's Thumb-2 library) must print what NAME prints, with the same status.
+VARIANTS = ("-thumb", "-a15")
+
+
+def expectation_of(name: str) -> str:
+    """The guest whose expected output and status ``name`` shares."""
+    for suffix in VARIANTS:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def guest_names() -> List[str]:
     names = set(expected_exit_codes())
     names.update(p.stem for p in EXPECTED.glob("*.out"))
     names.update(p.stem for p in GUESTS.glob("*.elf"))
     return sorted(names)
+
+
+def test_cortex_a_builds_exist() -> None:
+    """Every C guest has its Thumb-2 and ARM + Thumb-2 newlib builds (issue: natural Cortex-A builds)."""
+    for src in GUESTS.glob("*.c"):
+        if src.stem == "interwork":
+            continue
+        for suffix in VARIANTS:
+            assert (GUESTS / f"{src.stem}{suffix}.elf").is_file(), f"missing {src.stem}{suffix}.elf"
 
 
 def test_expectations_exist() -> None:
@@ -55,16 +77,17 @@ def run_guest(name: str) -> Machine:
 @pytest.mark.parametrize("name", guest_names())
 def test_guest(name: str) -> None:
     elf = GUESTS / f"{name}.elf"
-    out = EXPECTED / f"{name}.out"
+    base = expectation_of(name)
+    out = EXPECTED / f"{base}.out"
     codes = expected_exit_codes()
     assert elf.is_file(), f"guest {name!r} is listed in the expectations but {elf} is missing"
     assert out.is_file(), f"guest {name!r}: no expected output {out}"
-    assert name in codes, f"guest {name!r}: no exit status in {EXIT_CODES}"
+    assert base in codes, f"guest {name!r}: no exit status in {EXIT_CODES}"
     m = run_guest(name)
     r = m.run(max_instructions=MAX_INSTRUCTIONS)
     assert r.stop_reason is StopReason.EXIT, f"{name}: {r.stop_reason.value}: {r.message}"
     assert r.output.decode("utf-8", "replace") == out.read_text()
-    assert r.exit_code == codes[name]
+    assert r.exit_code == codes[base]
     assert r.error_output == b""
 
 

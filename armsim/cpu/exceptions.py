@@ -15,6 +15,7 @@ import enum
 from typing import Callable, Dict, Optional
 
 from armsim.cpu.modes import Mode
+from armsim.cpu.psr import ITAdvance
 from armsim.cpu.state import SCTLR, CPUState
 from armsim.errors import GuestError
 
@@ -75,8 +76,10 @@ class ExceptionModel:
         if self.handler_missing is not None:
             reason = self.handler_missing(vector)
             if reason is not None:
-                raise GuestError(f"{why}; no {name.replace('_', ' ').lower()} handler ({reason})", pc=key & ~1)
+                raise GuestError(f"{why}; no {name.replace('_', ' ').lower()} handler ({reason})", pc=key & 0xFFFFFFFE)
+        # The key carries T and, inside an IT block, ITSTATE (bits 39:32): both go to the SPSR.
         cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
         spsr = cpu.get_cpsr()
         cpu.set_mode(mode)
         cpu.spsr[mode] = spsr
@@ -98,35 +101,37 @@ class ExceptionModel:
     # -- the exceptions -------------------------------------------------------
     def TakeUndefInstrException(self, key: int, why: str = "UNDEFINED instruction") -> int:
         """B1.9.6: LR = instruction address + 4 (ARM) or + 2 (Thumb)."""
-        lr = (key & ~1) + (2 if key & 1 else 4)
-        return self._enter(ExceptionKind.UNDEFINED, Mode.UND, lr, key, False, False, f"{why} at {key & ~1:#010x}")
+        addr = key & 0xFFFFFFFE
+        lr = addr + (2 if key & 1 else 4)
+        return self._enter(ExceptionKind.UNDEFINED, Mode.UND, lr, key, False, False, f"{why} at {addr:#010x}")
 
     def TakeSVCException(self, key: int, size: int) -> int:
-        """B1.9.7: LR = the address of the next instruction."""
-        lr = (key & ~1) + size
-        return self._enter(ExceptionKind.SVC, Mode.SVC, lr, key, False, False, f"SVC at {key & ~1:#010x}")
+        """B1.9.7: LR = the address of the next instruction; the SPSR's ITSTATE is ITAdvance()d."""
+        lr = (key & 0xFFFFFFFE) + size
+        key = (key & MASK32) | (ITAdvance((key >> 32) & 0xFF) << 32)
+        return self._enter(ExceptionKind.SVC, Mode.SVC, lr, key, False, False, f"SVC at {key & 0xFFFFFFFE:#010x}")
 
     def TakePrefetchAbortException(self, key: int, ifar: int, fs: int, why: str) -> int:
         """B1.9.8: LR = aborted instruction + 4; IFSR/IFAR record the fault."""
         self.ifsr = ((fs & 0x10) << 6) | (fs & 0xF)
         self.ifar = ifar & MASK32
-        lr = (key & ~1) + 4
+        lr = (key & 0xFFFFFFFE) + 4
         return self._enter(ExceptionKind.PREFETCH_ABORT, Mode.ABT, lr, key, True, False, why)
 
     def TakeDataAbortException(self, key: int, dfar: int, fs: int, is_write: bool, why: str) -> int:
         """B1.9.9: LR = aborting instruction + 8; DFSR (FS, WnR) and DFAR record the fault."""
         self.dfsr = ((fs & 0x10) << 6) | (fs & 0xF) | (int(is_write) << 11)
         self.dfar = dfar & MASK32
-        lr = (key & ~1) + 8
+        lr = (key & 0xFFFFFFFE) + 8
         return self._enter(ExceptionKind.DATA_ABORT, Mode.ABT, lr, key, True, False, why)
 
     def TakeIRQException(self, next_key: int) -> int:
         """B1.9.10: LR = next instruction + 4."""
-        return self._enter(ExceptionKind.IRQ, Mode.IRQ, (next_key & ~1) + 4, next_key, True, False, "IRQ")
+        return self._enter(ExceptionKind.IRQ, Mode.IRQ, (next_key & 0xFFFFFFFE) + 4, next_key, True, False, "IRQ")
 
     def TakeFIQException(self, next_key: int) -> int:
         """B1.9.11: LR = next instruction + 4; F is masked too."""
-        return self._enter(ExceptionKind.FIQ, Mode.FIQ, (next_key & ~1) + 4, next_key, True, True, "FIQ")
+        return self._enter(ExceptionKind.FIQ, Mode.FIQ, (next_key & 0xFFFFFFFE) + 4, next_key, True, True, "FIQ")
 
     def TakeSMCException(self, key: int, size: int) -> int:
         """B1.9 "Secure Monitor Call (SMC) exception": Monitor mode, vector MVBAR + 0x08.
@@ -141,14 +146,16 @@ class ExceptionModel:
         if self.handler_missing is not None:
             reason = self.handler_missing(vector)
             if reason is not None:
-                raise GuestError(f"SMC at {key & ~1:#010x}; no secure monitor call handler ({reason})", pc=key & ~1)
+                addr = key & 0xFFFFFFFE
+                raise GuestError(f"SMC at {addr:#010x}; no secure monitor call handler ({reason})", pc=addr)
         cpu.T = key & 1
+        cpu.IT = ITAdvance((key >> 32) & 0xFF)  # as for SVC: the SPSR holds the next instruction's ITSTATE
         spsr = cpu.get_cpsr()
         if cpu.mode == Mode.MON:
             cpu.scr_ns = 0
         cpu.set_mode(Mode.MON)
         cpu.spsr[Mode.MON] = spsr
-        cpu.regs[14] = ((key & ~1) + size) & MASK32
+        cpu.regs[14] = ((key & 0xFFFFFFFE) + size) & MASK32
         cpu.I = 1
         cpu.F = 1
         cpu.A = 1

@@ -16,11 +16,11 @@ line holding decoded code invalidate the affected ops (Memory.code_lines).
 from __future__ import annotations
 
 import enum
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from armsim.errors import GuestError
 from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
-from armsim.isa import a32
+from armsim.isa import a32, t32
 from armsim.isa.build import build_op, undefined_op
 from armsim.isa.decoder import Row
 from armsim.memory import CODE_LINE_SHIFT, AlignmentFault, MemoryFault
@@ -53,6 +53,8 @@ class Engine:
         self.mem = ctx.mem
         self.cpu = ctx.cpu
         self.cache: Dict[int, Op] = {}
+        # Thumb addresses decoded inside IT blocks -> their keys (addr | 1 | ITSTATE << 32).
+        self.it_keys: Dict[int, List[int]] = {}
         self.mem.code_lines.clear()
         self.mem.on_code_write = self.invalidate
         self.mem.map_listeners.append(self.flush)
@@ -66,7 +68,7 @@ class Engine:
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
         """(word, size) at a PC key; instruction fetches are little-endian (A3.3.1)."""
-        addr = key & ~1
+        addr = key & 0xFFFFFFFE
         try:
             if key & 1:
                 hw1 = self.mem.read16(addr)
@@ -82,11 +84,12 @@ class Engine:
     def lookup(self, key: int) -> Tuple[Optional[Row], InsnInfo, Dict[str, int]]:
         """Decode without building: (row or None, info, fields)."""
         word, size = self.fetch(key)
-        thumb = bool(key & 1)
-        info = InsnInfo(key & ~1, thumb, size, word)
-        if thumb:
-            return None, info, {}
-        row = a32.lookup(word)
+        if key & 1:
+            info = t32.insn_info(key, size, word)
+            row = t32.lookup(word, size)
+        else:
+            info = InsnInfo(key, False, size, word)
+            row = a32.lookup(word)
         if row is None:
             return None, info, {}
         info.row_name = row.name
@@ -98,9 +101,9 @@ class Engine:
         lines = self.mem.code_lines
         lines.add(addr >> CODE_LINE_SHIFT)
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
+        if key >> 32:
+            self.it_keys.setdefault(addr, []).append(key)
         if row is None:
-            if info.thumb:
-                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
             return undefined_op(self.ctx, info, f"UNDEFINED encoding {info.word:#010x}")
         return build_op(self.ctx, row, info, fields)
 
@@ -108,23 +111,32 @@ class Engine:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
         cache = self.cache
         start = (addr - 3) & ~1
+        it_keys = self.it_keys
         for a in range(start, addr + size, 2):
             cache.pop(a, None)
             cache.pop(a | 1, None)
+            if a in it_keys:  # the same Thumb address decoded for other ITSTATEs
+                for k in it_keys.pop(a):
+                    cache.pop(k, None)
 
     def flush(self) -> None:
         """Drop every decoded op (state baked into ops changed: CPSR.E, SCTLR.A, the map)."""
         self.ctx.refresh()
         self.cache.clear()
+        self.it_keys.clear()
 
     # -- run --------------------------------------------------------------------
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
     def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Tuple[StopReason, str]:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed."""
@@ -161,7 +173,7 @@ class Engine:
                     # that faults on itself cannot hold the run forever.
                     done += i + 1
                     pc = exc.TakeDataAbortException(
-                        pc, e.addr, e.fs, e.is_write, f"{e.describe()} by the instruction at {pc & ~1:#010x}"
+                        pc, e.addr, e.fs, e.is_write, f"{e.describe()} by the instruction at {pc & 0xFFFFFFFE:#010x}"
                     )
                 except SemihostingCall as e:
                     # Time seen by the call: the instructions retired before the trap.

@@ -52,8 +52,8 @@ def ExceptionReturnKey(cpu: CPUState, address: int, spsr: int) -> int:
     callers turn into UNDEFINED before writing anything.
     """
     cpu.set_cpsr(spsr)
-    if cpu.T:
-        return (address & ~1 & MASK32) | 1
+    if cpu.T:  # a Thumb return resumes in the restored IT block (key bits 39:32)
+        return (address & ~1 & MASK32) | 1 | (cpu.IT << 32)
     return address & ~3 & MASK32
 
 

@@ -45,8 +45,8 @@ _HYP = int(Mode.HYP)
 def _exception_return(cpu: CPUState, address: int, spsr: int) -> int:
     """CPSRWriteByInstr(spsr, '1111', TRUE) (B1.3.3), then BranchWritePC (A2.3.1) in the new instruction set."""
     cpu.CPSRWriteByInstr(spsr, 0xF, True)
-    if cpu.T:
-        return (address & ~1 & MASK32) | 1
+    if cpu.T:  # a Thumb return resumes in the restored IT block (key bits 39:32)
+        return (address & ~1 & MASK32) | 1 | (cpu.IT << 32)
     return address & ~3 & MASK32
 
 
