@@ -20,9 +20,9 @@ from armsim.errors import (
     GuestError,
     MemoryMapError,
 )
-from armsim.exec.engine import StopReason
 from armsim.loader.elf import ElfImage, read_elf
 from armsim.machine import Machine, RunResult, TraceRecord
+from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
 from armsim.timing.profiles import CpuProfile, get_profile
 
 __all__ = [
@@ -35,7 +35,10 @@ __all__ = [
     "GuestError",
     "Machine",
     "MemoryMapError",
+    "RunInterrupted",
     "RunResult",
+    "Stop",
+    "StopKind",
     "StopReason",
     "TraceRecord",
     "__version__",

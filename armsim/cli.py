@@ -18,7 +18,11 @@ Process exit status:
 * 124: the instruction limit (``--max-insns``) was reached (as timeout(1));
 * 125: the guest stopped with an error (e.g. an exception with no handler
   installed) or halted waiting for an interrupt that cannot come;
-* 130: interrupted (Ctrl-C);
+* 130: interrupted (Ctrl-C; the message names the PC, symbol and instruction);
+* 74: the guest's output could not be written (a closed stdout, a full device):
+  one line ``armsim: error: <reason>``;
+* a broken pipe (the reader of stdout went away, ``armsim run X | head -1``)
+  ends armsim quietly by SIGPIPE, as it ends ``cat`` (the shell reports 141);
 * 2: bad usage, an ELF that cannot be loaded, or a bad option
   (``armsim: error: <reason>``).
 """
@@ -26,6 +30,8 @@ Process exit status:
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
@@ -35,14 +41,16 @@ from rich.table import Table
 
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
-from armsim.exec.engine import StopReason
 from armsim.machine import DEFAULT_RAM, Machine, RunResult
+from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
 
 EXIT_LIMIT = 124
 EXIT_GUEST_ERROR = 125
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_OUTPUT_ERROR = 74  # EX_IOERR (sysexits.h)
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 _SUFFIXES = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
@@ -95,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run an ELF executable with semihosting",
         description="Run a 32-bit ARM ELF executable. Arguments after -- go to the guest.",
-        epilog="exit status: the guest's; 124 instruction limit; 125 guest error or halt; 2 load/option error",
+        epilog="exit status: the guest's; 124 instruction limit; 125 guest error or halt; 130 interrupted; "
+               "74 output error; 2 load/option error",
     )
     run.add_argument("elf", nargs="?", help="the ELF file (default: the bundled examples/guests/hello.elf)")
     run.add_argument("--cpu", default=DEFAULT_CPU, help=f"CPU profile: {', '.join(profile_names())} "
@@ -148,25 +157,66 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         return EXIT_USAGE
     try:
         result = machine.run(max_instructions=args.max_insns, trace=args.trace)
-    except KeyboardInterrupt:
-        sys.stdout.flush()
-        err.print(f"armsim: interrupted after {machine.instructions:,} instructions", markup=False, soft_wrap=True)
+    except RunInterrupted as e:
+        _flush_stdout()
+        err.print(f"armsim: {e.stop.render()} after {machine.instructions:,} instructions",
+                  markup=False, highlight=False, soft_wrap=True)
         return EXIT_INTERRUPTED
     finally:
         machine.close()
-    sys.stdout.flush()
+    stop = result.stop
+    assert stop is not None
+    if stop.kind is StopKind.BROKEN_PIPE:
+        return _end_by_sigpipe()
+    if stop.kind is StopKind.OUTPUT_ERROR or not _flush_stdout():
+        _silence_stdout()
+        text = stop.message if stop.kind is StopKind.OUTPUT_ERROR else "cannot write the guest's standard output"
+        err.print(f"armsim: error: {text}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_OUTPUT_ERROR
     err.print(_summary(result))
-    stop = result.stop_reason
-    if stop is StopReason.EXIT:
+    if stop.kind is StopKind.EXIT:
         assert result.exit_code is not None
         return result.exit_code & 0xFF
-    if stop is StopReason.LIMIT:
-        err.print(f"armsim: instruction limit reached: stopped after {result.instructions:,} instructions "
-                  "(raise --max-insns)", markup=False, highlight=False, soft_wrap=True)
+    if stop.kind is StopKind.LIMIT:
+        err.print(f"armsim: instruction limit reached: {stop.render()} (raise --max-insns)",
+                  markup=False, highlight=False, soft_wrap=True)
         return EXIT_LIMIT
-    what = "guest error" if stop is StopReason.ERROR else "guest halted"
+    what = "guest halted" if stop.kind is StopKind.HALT else "guest error"
     err.print(f"armsim: {what}: {result.message}", markup=False, highlight=False, soft_wrap=True)
     return EXIT_GUEST_ERROR
+
+
+def _flush_stdout() -> bool:
+    """Flush Python's stdout; False if that fails (closed, broken pipe, full device)."""
+    out = sys.stdout
+    if out is None:
+        return True  # nothing was written to it (a write would have stopped the run)
+    try:
+        out.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null, so that flushing at interpreter exit cannot fail a second time."""
+    try:
+        fd = sys.stdout.fileno() if sys.stdout is not None else 1
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _end_by_sigpipe() -> int:
+    """A broken pipe ends armsim as it ends cat: quietly, by SIGPIPE (the shell reports 141)."""
+    _silence_stdout()
+    sys.stderr.flush()
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    return EXIT_BROKEN_PIPE  # no SIGPIPE on this platform: the shell's number for it
 
 
 def main(argv: Optional[List[str]] = None) -> int:

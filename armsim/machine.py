@@ -20,9 +20,14 @@ Choices (documented defaults):
 * The guest's command line (SYS_GET_CMDLINE) is ``argv`` joined with spaces
   (arguments containing spaces are quoted); ``argv`` includes the program
   name and defaults to ``[<ELF file name>]``.
-* An exception whose vector is unmapped or holds 0 (nothing installed) stops
-  the run with :attr:`StopReason.ERROR` and a message naming the exception,
-  the faulting address, the PC and the instruction (word and decoder row).
+* Every run ends in a :class:`~armsim.stop.Stop` record (``RunResult.stop``):
+  kind, exception, vector, faulting address, PC, symbol and instruction (word
+  and decoder row), and for a failed instruction fetch the previous PC.
+  An exception whose vector is unmapped or holds 0 (nothing installed) stops
+  the run (StopKind.NO_HANDLER); so does an exception that its own handler
+  keeps re-entering (StopKind.EXCEPTION_LOOP, after MAX_REENTRIES entries).
+* After a final stop (exit, error, output error) :meth:`Machine.run` does not
+  execute again until :meth:`Machine.reset` or :meth:`Machine.load_elf`.
 * Everything is deterministic: the same ELF and options give the same
   output, exit code and instruction count (semihosting time is derived from
   the instruction count, see :mod:`armsim.host.semihosting`).
@@ -30,6 +35,7 @@ Choices (documented defaults):
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -37,15 +43,16 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from armsim.coproc.bus import CoprocessorBus
-from armsim.cpu.exceptions import ExceptionKind, ExceptionModel
+from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.errors import ConfigError, GuestError
 from armsim.exec.context import ExecContext
-from armsim.exec.engine import Engine, FetchFault, StopReason
+from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
+from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
@@ -55,18 +62,6 @@ STACK_SIZE = 1 * MiB
 HEAP_ALIGN = 16
 # CPSR at reset (B1.9.1): SVC mode, A, I and F set, ARM state, little-endian.
 RESET_CPSR = int(Mode.SVC) | 0x1C0
-
-_EXCEPTION_TITLES = {
-    ExceptionKind.RESET: "Reset",
-    ExceptionKind.UNDEFINED: "Undefined Instruction",
-    ExceptionKind.SVC: "Supervisor Call",
-    ExceptionKind.PREFETCH_ABORT: "Prefetch Abort",
-    ExceptionKind.DATA_ABORT: "Data Abort",
-    ExceptionKind.HYP_TRAP: "Hyp Trap",
-    ExceptionKind.IRQ: "IRQ",
-    ExceptionKind.FIQ: "FIQ",
-}
-
 
 @dataclass
 class RunResult:
@@ -90,6 +85,7 @@ class RunResult:
     exceptions: Dict[str, int] = field(default_factory=dict)
     output: bytes = b""
     error_output: bytes = b""
+    stop: Optional[Stop] = None  # the structured record (kind, exception, vector, PC, symbol, instruction...)
 
 
 class TraceRecord(NamedTuple):
@@ -148,7 +144,6 @@ class Machine:
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
         self.engine = Engine(self.ctx)
         self.exc.handler_missing = self._handler_missing
-        self._missing: Optional[Tuple[ExceptionKind, int]] = None
 
         self.image: Optional[ElfImage] = None
         self.semihosting: Optional[Semihosting] = None
@@ -165,7 +160,9 @@ class Machine:
             )
             self.ctx.semihost = self.semihosting
         self.last_stop: Optional[StopReason] = None
+        self.stop: Optional[Stop] = None  # the record of the last stop
         self.exit_code: Optional[int] = None
+        self._last_result: Optional[RunResult] = None
         self._trace_cache: Dict[Tuple[int, int], TraceRecord] = {}
         self.reset()
 
@@ -189,7 +186,7 @@ class Machine:
 
     @property
     def output(self) -> bytes:
-        """All console output so far (standard output)."""
+        """The guest's console output (standard output) since the last reset or load_elf."""
         return self.semihosting.output if self.semihosting is not None else b""
 
     # -- setup -------------------------------------------------------------------------
@@ -201,7 +198,11 @@ class Machine:
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
         self.last_stop = None
+        self.stop = None
         self.exit_code = None
+        self._last_result = None
+        if self.semihosting is not None:
+            self.semihosting.reset()
 
     def load_elf(self, path: Union[str, os.PathLike[str]]) -> ElfImage:
         """Load an executable (ElfLoadError on any problem), reset the CPU and point it at the entry."""
@@ -252,12 +253,6 @@ class Machine:
             reason = f"vector {vector:#010x} holds 0"
         else:
             return None
-        offset = (vector - self.exc.vector_base()) & MASK32
-        try:
-            kind = ExceptionKind(offset)
-        except ValueError:
-            kind = ExceptionKind.RESET
-        self._missing = (kind, vector)
         return reason
 
     def describe_insn(self, addr: int, thumb: bool = False) -> str:
@@ -269,22 +264,22 @@ class Machine:
         name = row.name if row is not None else "UNDEFINED"
         return f"{info.word:08x} {name}"
 
-    def _enrich(self, message: str) -> str:
-        missing, self._missing = self._missing, None
-        if missing is None:
-            return message
-        kind, _vector = missing
-        pc = self._cpu.regs[15]
-        title = _EXCEPTION_TITLES.get(kind, kind.name)
-        if kind is not ExceptionKind.PREFETCH_ABORT:
-            insn = self.describe_insn(pc, bool(self._cpu.T))
-            if insn:
-                at = f"at {pc:#010x}"
-                if at in message:
-                    message = message.replace(at, f"{at} ({insn})", 1)
-                else:
-                    message = f"{message} [instruction at {pc:#010x}: {insn}]"
-        return f"{title}: {message}"
+    def _symbol(self, addr: int) -> str:
+        """"func+0x1c", or "" when no symbol covers ``addr``."""
+        if self.image is None or self.image.find_symbol(addr) is None:
+            return ""
+        return self.image.symbolize(addr)
+
+    def _complete(self, stop: Stop) -> Stop:
+        """Add what only the machine knows to an engine's stop: symbols and decoder rows."""
+        changes: Dict[str, Any] = {}
+        if stop.pc is not None:
+            changes["symbol"] = self._symbol(stop.pc)
+            changes["instruction"] = self.describe_insn(stop.pc, stop.thumb)
+        if stop.previous_pc is not None:
+            changes["previous_symbol"] = self._symbol(stop.previous_pc)
+            changes["previous_instruction"] = self.describe_insn(stop.previous_pc, stop.thumb)
+        return dataclasses.replace(stop, **changes)
 
     # -- running ------------------------------------------------------------------------
     def instructions_now(self) -> int:
@@ -337,33 +332,45 @@ class Machine:
 
         ``trace=True`` prints ``address <symbol>: word  row`` per instruction
         on stderr; a callable receives a :class:`TraceRecord` per instruction.
+
+        After a final stop (the guest exited, an error, an output error) the
+        machine does not execute again until :meth:`reset` or :meth:`load_elf`:
+        a further call returns the same stop (with zero instructions run).
+        Ctrl-C raises :class:`~armsim.stop.RunInterrupted` (a KeyboardInterrupt)
+        whose ``stop`` names where the run was.
         """
         limit = (1 << 62) if max_instructions is None else int(max_instructions)
         if limit < 0:
             raise ConfigError(f"max_instructions must be >= 0, not {max_instructions}")
+        last = self._last_result
+        if last is not None and last.stop is not None and last.stop.final:
+            return dataclasses.replace(last, instructions=0, cycles=0, wall_time=0.0, mips=0.0, exceptions={},
+                                       output=b"", error_output=b"")
         sh = self.semihosting
         out0 = len(sh.stdout.captured) if sh is not None else 0
         err0 = len(sh.stderr.captured) if sh is not None else 0
         counts0 = dict(self.exc.counts)
         insns0 = self.engine.instructions
-        self._missing = None
         t0 = time.perf_counter()
         try:
-            stop, message = self.engine.run(limit, self._tracer(trace))
+            stop = self.engine.run(limit, self._tracer(trace))
+        except RunInterrupted as e:
+            self.stop = self._complete(e.stop)
+            raise RunInterrupted(self.stop) from None
         finally:
             wall = time.perf_counter() - t0
             if sh is not None:
                 sh.flush_files()
-        if stop is StopReason.ERROR:
-            message = self._enrich(message)
-        self.last_stop = stop
-        self.exit_code = self.engine.last_exit_code if stop is StopReason.EXIT else None
+        stop = self._complete(stop)
+        self.stop = stop
+        self.last_stop = stop.reason
+        self.exit_code = stop.exit_code if stop.kind is StopKind.EXIT else None
         n = self.engine.instructions - insns0
         exceptions = {k: v - counts0.get(k, 0) for k, v in self.exc.counts.items() if v != counts0.get(k, 0)}
-        return RunResult(
+        result = RunResult(
             exit_code=self.exit_code,
-            stop_reason=stop,
-            message=message,
+            stop_reason=stop.reason,
+            message=stop.render(),
             instructions=n,
             cycles=n,
             wall_time=wall,
@@ -371,7 +378,10 @@ class Machine:
             exceptions=exceptions,
             output=bytes(sh.stdout.captured[out0:]) if sh is not None else b"",
             error_output=bytes(sh.stderr.captured[err0:]) if sh is not None else b"",
+            stop=stop,
         )
+        self._last_result = result
+        return result
 
     def step(self) -> Machine:
         """Execute one instruction; returns the machine.

@@ -7,7 +7,9 @@ know whether SCTLR.A or the instruction itself demands alignment); this module
 only moves bytes, splitting unaligned accesses into byte accesses.
 
 The hot path is the primary RAM: word, halfword and byte accesses index a
-``memoryview`` cast of one ``bytearray``.  The access functions are closures
+``memoryview`` cast of one buffer.  RAM is an anonymous memory mapping
+(:func:`anonymous_ram`), zero-filled by the host on first touch, so memory the
+guest never touches costs no resident memory (``--ram 0:1G`` is cheap).  The access functions are closures
 rebuilt whenever the map changes (``read32`` etc. are instance attributes,
 not methods), so callers may hold them.  Writes check a set of 64-byte "code
 lines" so that the engine can drop decoded instructions a store overwrites.
@@ -15,14 +17,16 @@ lines" so that the engine can drop decoded instructions a store overwrites.
 
 from __future__ import annotations
 
+import mmap
 import sys
-from typing import Callable, List, Optional, Set, Tuple
+from typing import Callable, List, Optional, Set, Tuple, Union
 
 from armsim.errors import MemoryMapError
 
 MASK32 = 0xFFFFFFFF
 CODE_LINE_SHIFT = 6
 
+Buffer = Union[bytearray, mmap.mmap]
 MmioRead = Callable[[int, int], int]  # (offset, size) -> value
 MmioWrite = Callable[[int, int, int], None]  # (offset, size, value)
 
@@ -66,7 +70,7 @@ class Region:
         base: int,
         size: int,
         kind: str,
-        data: Optional[bytearray] = None,
+        data: Optional[Buffer] = None,
         read_cb: Optional[MmioRead] = None,
         write_cb: Optional[MmioWrite] = None,
     ) -> None:
@@ -147,7 +151,7 @@ class Memory:
         return region
 
     def map_ram(self, base: int, size: int, name: str = "ram") -> Region:
-        return self._add(Region(name, base, size, "ram", bytearray(size)))
+        return self._add(Region(name, base, size, "ram", anonymous_ram(size)))
 
     def map_rom(self, base: int, data: bytes, name: str = "rom") -> Region:
         return self._add(Region(name, base, len(data), "rom", bytearray(data)))
@@ -245,10 +249,10 @@ class Memory:
 
         else:
             assert ram.data is not None
-            data = ram.data
             base = ram.base
             size = ram.size
-            bytes_ = memoryview(data)
+            bytes_ = memoryview(ram.data)
+            data = bytes_
             halves = bytes_.cast("H") if size % 2 == 0 and base % 2 == 0 else None
             words = bytes_.cast("I") if size % 4 == 0 and base % 4 == 0 else None
 
@@ -390,3 +394,14 @@ class Memory:
                 return bytes(out)
             out.append(b)
         return bytes(out)
+
+
+def anonymous_ram(size: int) -> Buffer:
+    """``size`` zero bytes backed by an anonymous private mapping (pages materialise when touched).
+
+    Falls back to a ``bytearray`` where the host has no anonymous mappings.
+    """
+    try:
+        return mmap.mmap(-1, size)
+    except (OSError, ValueError, OverflowError):
+        return bytearray(size)

@@ -33,3 +33,16 @@ class GuestHalt(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OutputError(Exception):
+    """The host could not take the guest's console output: ends the run (Unix convention).
+
+    ``broken_pipe``: the reader went away (EPIPE), which ends the run quietly, as
+    ``cat`` ends; any other failure (closed stream, full device) is a one-line error.
+    """
+
+    def __init__(self, message: str, broken_pipe: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.broken_pipe = broken_pipe

@@ -46,7 +46,8 @@ class TestMachine:
     def run(self, max_instructions: int, pc: int = CODE, thumb: bool = False) -> Tuple[StopReason, str]:
         self.cpu.regs[15] = pc
         self.cpu.T = int(thumb)
-        return self.engine.run(max_instructions)
+        stop = self.engine.run(max_instructions)
+        return stop.reason, stop.render()
 
 
 def run_words(

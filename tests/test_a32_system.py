@@ -495,9 +495,13 @@ def test_bkpt_semihosting() -> None:
 
 
 def test_bkpt_conditional_is_undefined() -> None:
-    """A8.8.24: BKPT with cond != AL is UNPREDICTABLE; armsim: UNDEFINED (no row)."""
+    """A8.8.24: BKPT with cond != AL is UNPREDICTABLE; armsim: UNDEFINED (no row), when its condition passes.
+
+    A failed condition makes it a NOP, as for every UNDEFINED (tests/test_conditional_undefined.py).
+    """
     assert a32.lookup(BKPT(0, cond=0x0)) is None
     m = machine([BKPT(0, cond=0x0)])
+    m.cpu.flags[0] = 0b0100  # Z: EQ passes
     m.run(1)
     assert m.cpu.mode == Mode.UND
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
+import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -80,7 +84,7 @@ def test_guest_error_exits_125(fake: FakeIsa, tmp_path: Path, capsys: pytest.Cap
     code, out, err = run_cli(capsys, ["run", elf_of(fake, p, tmp_path), *SMALL_RAM])
     assert code == 125 and out == ""
     assert "armsim: guest error: Data Abort:" in err
-    assert "0x12345678" in err and "0x00008004 (e5901000 TEST LDR)" in err
+    assert "0x12345678" in err and "0x00008004 <_start+0x4> (e5901000 TEST LDR)" in err
 
 
 @pytest.mark.parametrize("kind", ["text", "directory", "missing", "empty", "truncated"])
@@ -203,3 +207,118 @@ def test_python_dash_m(tmp_path: Path) -> None:
                        timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip() == f"armsim: error: {bad}: not an ELF file (bad magic 6e6f7420)"
+
+
+# -- the host's stdout, Ctrl-C and exception loops: real processes, never a traceback ----------------
+
+MOV_R0_4 = 0xE3A00004  # mov r0, #4 (SYS_WRITE0)
+MOV_R1_DATA = 0xE3A01A09  # mov r1, #0x9000
+SVC_SEMIHOST = 0xEF123456  # svc #0x123456
+B_START = 0xEAFFFFFB  # b 0x8000 (from 0x800c)
+B_SELF = 0xEAFFFFFE  # b .
+UDF = 0xE7F000F0
+CDP_P0 = 0xEE000000  # CDP p0: no coprocessor 0, UNDEFINED
+
+
+def arm_elf(path: Path, code: List[int], data: bytes = b"", vectors: Optional[List[int]] = None) -> str:
+    """A real A32 program at 0x8000 (symbol _start), data at 0x9000, optional words at the vectors (0x0)."""
+    from tests.test_loader import PF_R, PF_W, PF_X, STB_GLOBAL, STT_FUNC, build_elf
+
+    segs = []
+    if vectors is not None:
+        segs.append((0, struct.pack(f"<{len(vectors)}I", *vectors), 4 * len(vectors), PF_R | PF_X))
+    segs.append((0x8000, struct.pack(f"<{len(code)}I", *code), 4 * len(code), PF_R | PF_X))
+    if data:
+        segs.append((0x9000, data, len(data), PF_R | PF_W))
+    path.write_bytes(build_elf(segs, 0x8000, symbols=[("_start", 0x8000, 4 * len(code), STT_FUNC, STB_GLOBAL)]))
+    return str(path)
+
+
+def spam_elf(tmp_path: Path) -> str:
+    """Prints "spam" lines forever."""
+    return arm_elf(tmp_path / "spam.elf", [MOV_R0_4, MOV_R1_DATA, SVC_SEMIHOST, B_START], b"spam\n\0")
+
+
+def ready_then_spin_elf(tmp_path: Path) -> str:
+    """Prints "ready" once, then branches to itself."""
+    return arm_elf(tmp_path / "spin.elf", [MOV_R0_4, MOV_R1_DATA, SVC_SEMIHOST, B_SELF], b"ready\n\0")
+
+
+ARMSIM = [sys.executable, "-m", "armsim", "run"]
+
+
+def _env() -> Dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def _no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+def test_closed_stdout_is_a_one_line_error(tmp_path: Path) -> None:
+    """`armsim run X.elf >&-`: one line naming the closed stream, status 74 (EX_IOERR)."""
+    r = subprocess.run(["bash", "-c", 'exec "$@" >&-', "-", *ARMSIM, spam_elf(tmp_path)], capture_output=True,
+                       text=True, env=_env(), timeout=120)
+    _no_traceback(r.stderr)
+    assert r.returncode == 74, r.stderr
+    assert r.stderr.strip() == "armsim: error: cannot write the guest's standard output: it is closed"
+
+
+def test_full_device_is_a_one_line_error(tmp_path: Path) -> None:
+    """`armsim run X.elf > /dev/full`: the write error ends the run with one line, status 74."""
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([*ARMSIM, spam_elf(tmp_path)], stdout=full, stderr=subprocess.PIPE, text=True,
+                           env=_env(), timeout=120)
+    _no_traceback(r.stderr)
+    assert r.returncode == 74, r.stderr
+    assert r.stderr.strip() == "armsim: error: cannot write the guest's standard output: No space left on device"
+
+
+def test_broken_pipe_ends_quietly_as_cat_does(tmp_path: Path) -> None:
+    """`armsim run spam.elf | head -1`: the run ends by SIGPIPE (status 141 in the shell), nothing on stderr."""
+    elf = spam_elf(tmp_path)
+    script = 'set -o pipefail; "$@" | head -1; echo "status $?" >&2'
+    r = subprocess.run(["bash", "-c", script, "-", *ARMSIM, elf], capture_output=True, text=True, env=_env(),
+                       timeout=120)
+    _no_traceback(r.stderr)
+    assert r.stdout == "spam\n"
+    assert r.stderr == "status 141\n"
+
+
+def test_ctrl_c_names_where_the_run_was(tmp_path: Path) -> None:
+    """SIGINT during a run: one line naming PC, symbol and instruction; status 130."""
+    proc = subprocess.Popen([*ARMSIM, ready_then_spin_elf(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=_env(),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    _no_traceback(err)
+    assert proc.returncode == 130, err
+    assert re.fullmatch(r"armsim: interrupted at 0x0000800c <_start\+0xc> \(eafffffe B\S*\) "
+                        r"after [\d,]+ instructions\n", err), err
+
+
+def test_spinning_exception_loop_is_stopped(tmp_path: Path) -> None:
+    """A corrupted vector (a CDP at 0x04) re-entering itself: a clear message and status 125, quickly."""
+    elf = arm_elf(tmp_path / "loop.elf", [UDF], vectors=[B_SELF, CDP_P0])
+    t0 = time.monotonic()
+    r = subprocess.run([*ARMSIM, elf], capture_output=True, text=True, env=_env(), timeout=120)
+    _no_traceback(r.stderr)
+    assert r.returncode == 125, r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("armsim: guest error: Undefined Instruction: ") and "re-entered itself" in last, last
+    assert "at 0x00000004 (ee000000 " in last
+    assert time.monotonic() - t0 < 60
+
+
+def test_ram_that_misses_the_image_suggests_a_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    """The bundled guests are linked at 0x8000: RAM at 0x40000000 cannot hold them; the error says what would."""
+    code, _, err = run_cli(capsys, ["run", str(ROOT / "examples" / "guests" / "hello.elf"),
+                                    "--ram", "0x40000000:0x8000000"])
+    assert code == 2 and "outside mapped memory (RAM 0x40000000-0x47ffffff)" in err
+    assert "--ram 0:128M" in err

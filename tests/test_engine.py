@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from armsim.cpu.modes import Mode
 from armsim.exec.engine import StopReason
+from armsim.stop import MAX_REENTRIES, StopKind
 from tests.helpers import CODE, TestMachine
 
 MOV_R0_1 = 0xE3A00001  # mov r0, #1
@@ -27,7 +28,7 @@ def test_instruction_limit_stops_a_loop() -> None:
     m = TestMachine()
     m.load_words([B_SELF])
     reason, msg = m.run(1000)
-    assert reason is StopReason.LIMIT and "1000" in msg
+    assert reason is StopReason.LIMIT and "1,000" in msg
     assert m.engine.instructions == 1000 and m.regs[15] == CODE
 
 
@@ -64,11 +65,23 @@ def test_handler_that_aborts_on_itself_still_hits_the_limit() -> None:
     assert m.exc.counts["DATA_ABORT"] == 500
 
 
+def test_handler_that_aborts_on_itself_is_an_exception_loop() -> None:
+    """B1.9.9 again and again from the handler's own instruction: stopped after MAX_REENTRIES, well before the limit."""
+    m = TestMachine()
+    m.load_words([LDR_R1_R2])
+    m.load_words([LDR_R1_R2], addr=0x10)
+    m.regs[2] = 0x300000
+    stop = m.engine.run(10**7)
+    assert stop.kind is StopKind.EXCEPTION_LOOP and stop.reason is StopReason.ERROR
+    assert (stop.exception, stop.vector, stop.address, stop.pc) == ("Data Abort", 0x10, 0x300000, 0x10)
+    assert m.exc.counts["DATA_ABORT"] == MAX_REENTRIES + 1
+
+
 def test_unmapped_vector_does_not_hang() -> None:
     """A Prefetch Abort whose own vector cannot be fetched keeps counting toward the limit."""
     m = TestMachine(ram_size=0x1000)
     m.mem.map_ram(0x8000, 0x1000, name="code")
     m.exc.vector_base = lambda: 0x100000  # type: ignore[method-assign]
     m.load_words([B_SELF])
-    reason, _ = m.run(50, pc=0x200000)
-    assert reason is StopReason.LIMIT
+    reason, message = m.run(50, pc=0x200000)
+    assert reason is StopReason.LIMIT, message

@@ -8,6 +8,7 @@ ELF without expectations, is a failure, not a skip.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Dict, List
 
@@ -62,6 +63,16 @@ def test_cortex_a_builds_exist() -> None:
             assert (GUESTS / f"{src.stem}{suffix}.elf").is_file(), f"missing {src.stem}{suffix}.elf"
 
 
+def readme_instruction_counts() -> Dict[str, int]:
+    """The README's table of instruction counts (measured under QEMU with stdout not a terminal)."""
+    text = (GUESTS / "README.md").read_text()
+    table = text.split("Instruction counts executed under QEMU", 1)[1]
+    counts = {}
+    for m in re.finditer(r"^\| ([\w-]+) \| ([\d,]+) \|$", table, re.M):
+        counts[m.group(1)] = int(m.group(2).replace(",", ""))
+    return counts
+
+
 def test_expectations_exist() -> None:
     assert EXIT_CODES.is_file(), f"missing {EXIT_CODES}"
     assert expected_exit_codes(), f"{EXIT_CODES} lists no guests"
@@ -89,6 +100,13 @@ def test_guest(name: str) -> None:
     assert r.output.decode("utf-8", "replace") == out.read_text()
     assert r.exit_code == codes[base]
     assert r.error_output == b""
+    # The output is captured, not a terminal: SYS_ISTTY answers 0 as QEMU's does with stdout
+    # redirected, so newlib executes the instructions the README counted under QEMU.
+    assert r.instructions == readme_instruction_counts()[name]
+
+
+def test_readme_counts_every_guest() -> None:
+    assert sorted(readme_instruction_counts()) == guest_names()
 
 
 def test_hello_is_deterministic() -> None:
@@ -98,3 +116,26 @@ def test_hello_is_deterministic() -> None:
         r = run_guest("hello").run(max_instructions=MAX_INSTRUCTIONS)
         results.append((r.stop_reason, r.exit_code, r.output, r.instructions))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("name", ["exitcode", "hello"])
+def test_run_after_exit_does_not_execute(name: str) -> None:
+    """After SYS_EXIT a further run() returns the same stop and executes nothing."""
+    m = run_guest(name)
+    first = m.run(max_instructions=MAX_INSTRUCTIONS)
+    pc, insns = m.cpu.regs[15], m.instructions
+    again = m.run(max_instructions=MAX_INSTRUCTIONS)
+    assert (again.stop_reason, again.exit_code, again.stop) == (StopReason.EXIT, first.exit_code, first.stop)
+    assert again.instructions == 0 and again.output == b""
+    assert (m.cpu.regs[15], m.instructions, m.exit_code) == (pc, insns, first.exit_code)
+
+
+def test_output_does_not_accumulate_across_loads() -> None:
+    """m.output is the output since the last load_elf()/reset(), not of every run so far."""
+    m = run_guest("hello")
+    m.run(max_instructions=MAX_INSTRUCTIONS)
+    m.load_elf(GUESTS / "hello.elf")
+    r = m.run(max_instructions=MAX_INSTRUCTIONS)
+    assert r.stop_reason is StopReason.EXIT and m.output == b"Hello, world!\n"
+    m.reset()
+    assert m.output == b""

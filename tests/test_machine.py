@@ -22,6 +22,7 @@ from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa import a32
 from armsim.isa.decoder import Row
 from armsim.signals import SemihostingCall
+from armsim.stop import MAX_REENTRIES, StopKind
 from armsim.timing.profiles import PROFILES
 from tests.test_loader import PF_R, PF_W, PF_X, STB_GLOBAL, STT_FUNC, build_elf
 
@@ -264,7 +265,7 @@ def test_instruction_limit(fake_isa: FakeIsa, tmp_path: Path) -> None:
     m = machine_for(fake_isa, p, tmp_path)
     r = m.run(max_instructions=1000)
     assert r.stop_reason is StopReason.LIMIT and r.exit_code is None
-    assert r.instructions == 1000 and "1000" in r.message
+    assert r.instructions == 1000 and "1,000" in r.message
     assert m.cpu.regs[15] == CODE + 4
     r2 = m.run(max_instructions=10)  # continues where it stopped; counts are per call
     assert r2.instructions == 10 and m.instructions == 1010
@@ -279,12 +280,26 @@ def test_data_abort_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
     r = m.run(100)
     assert r.stop_reason is StopReason.ERROR and r.exit_code is None
     # (The access size in the text comes from the memory system's fault record.)
-    assert re.match(r"Data Abort: \d-byte read from unmapped address 0x12345678 by the instruction at 0x00008004 "
+    assert re.match(r"Data Abort: \d-byte read from unmapped address 0x12345678 at 0x00008004 <_start\+0x4> "
                     r"\(e5901000 TEST LDR\)", r.message), r.message
     assert "no data abort handler (vector 0x00000010 holds 0)" in r.message
     assert r.exceptions == {"DATA_ABORT": 1}
     assert r.instructions == 2  # the first instruction, and the aborted LDR
     assert m.cpu.regs[15] == CODE + 4
+
+
+def test_run_after_an_error_returns_the_same_stop(fake_isa: FakeIsa, tmp_path: Path) -> None:
+    """A guest error is final: run() again reports it again without executing; reset() clears it."""
+    p = Prog()
+    p.set(0, 0x12345678)
+    p.ldr()
+    m = machine_for(fake_isa, p, tmp_path)
+    first = m.run(100)
+    again = m.run(100)
+    assert again.stop == first.stop and again.message == first.message and again.instructions == 0
+    assert m.instructions == 2 and again.exceptions == {}
+    m.reset()
+    assert m.stop is None and m.last_stop is None
 
 
 def test_undefined_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
@@ -293,8 +308,8 @@ def test_undefined_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> None:
     p.op("UDF", lambda ctx, info: ctx.exc.TakeUndefInstrException(info.key, "UDF"), UDF_BASE)
     r = machine_for(fake_isa, p, tmp_path).run(100)
     assert r.stop_reason is StopReason.ERROR
-    assert r.message.startswith("Undefined Instruction: UDF at 0x00008004 (e7f000f0 UDF)"), r.message
-    assert "no undefined handler" in r.message
+    assert r.message.startswith("Undefined Instruction: UDF at 0x00008004 <_start+0x4> (e7f000f0 UDF)"), r.message
+    assert "no undefined instruction handler (vector 0x00000004 holds 0)" in r.message
 
 
 def test_genuine_udf_is_undefined(tmp_path: Path) -> None:
@@ -305,7 +320,7 @@ def test_genuine_udf_is_undefined(tmp_path: Path) -> None:
     m.load_elf(p.elf(tmp_path / "t.elf"))
     r = m.run(10)
     assert r.stop_reason is StopReason.ERROR
-    assert r.message.startswith("Undefined Instruction: ") and "0x00008000 (e7f000f0 " in r.message, r.message
+    assert r.message.startswith("Undefined Instruction: ") and "0x00008000 <_start> (e7f000f0 " in r.message, r.message
 
 
 def test_svc_without_semihosting(fake_isa: FakeIsa, tmp_path: Path) -> None:
@@ -345,8 +360,66 @@ def test_prefetch_abort_without_handler(fake_isa: FakeIsa, tmp_path: Path) -> No
     p = Prog()
     p.op("TEST JUMP", lambda ctx, info: 0x40000000)
     r = machine_for(fake_isa, p, tmp_path).run(10)
-    assert re.match(r"Prefetch Abort: instruction fetch: \d-byte read from unmapped address 0x40000000;", r.message)
+    assert re.match(r"Prefetch Abort: instruction fetch: \d-byte read from unmapped address 0x40000000 at 0x40000000; "
+                    r"reached from 0x00008000 <_start> \(e7f000f1 TEST JUMP\)", r.message), r.message
     assert r.exceptions == {"PREFETCH_ABORT": 1}
+
+
+def test_stop_record_names_where_the_limit_was_reached(fake_isa: FakeIsa, tmp_path: Path) -> None:
+    """The instruction-limit stop is a record: kind, PC, symbol and instruction (no string patching)."""
+    p = Prog()
+    p.nop()
+    p.loop()
+    r = machine_for(fake_isa, p, tmp_path).run(100)
+    stop = r.stop
+    assert stop is not None and stop.kind is StopKind.LIMIT and stop.reason is StopReason.LIMIT
+    assert (stop.pc, stop.symbol, stop.instruction, stop.count) == (CODE + 4, "_start+0x4", "eafffffe TEST B", 100)
+    assert r.message == stop.render() == "stopped after 100 instructions at 0x00008004 <_start+0x4> (eafffffe TEST B)"
+
+
+def test_unmapped_fetch_names_the_branch_that_got_there(fake_isa: FakeIsa, tmp_path: Path) -> None:
+    """B1.9.8 with no handler: the record has the unfetchable PC and the previous PC (the branch)."""
+    p = Prog()
+    p.nop()
+    p.op("TEST JUMP", lambda ctx, info: 0x40000000)
+    stop = machine_for(fake_isa, p, tmp_path).run(10).stop
+    assert stop is not None and stop.kind is StopKind.NO_HANDLER and stop.exception == "Prefetch Abort"
+    assert (stop.pc, stop.address, stop.vector) == (0x40000000, 0x40000000, 0x0C)
+    assert (stop.previous_pc, stop.previous_symbol) == (CODE + 4, "_start+0x4")
+    assert stop.previous_instruction.endswith("TEST JUMP") and stop.instruction == ""
+
+
+CDP_P0 = 0xEE000000  # A8.8.28 CDP p0, ...: no coprocessor 0, so UNDEFINED (B1.9.6)
+SUBS_PC_LR_4 = 0xE25EF004  # B9.3.19 SUBS PC, LR, #4: return to the instruction that took the exception
+
+
+def test_corrupted_vector_is_an_exception_loop(tmp_path: Path) -> None:
+    """A vector whose own instruction takes the same exception (a CDP at 0x04) stops after MAX_REENTRIES."""
+    p = Prog()
+    p.words.append(UDF_BASE)
+    m = Machine(stdout=False, ram=(0, 1 << 20))
+    m.load_elf(p.elf(tmp_path / "t.elf"))
+    m.mem.write32(0x04, CDP_P0)
+    r = m.run(10**7)
+    stop = r.stop
+    assert r.stop_reason is StopReason.ERROR and stop is not None and stop.kind is StopKind.EXCEPTION_LOOP
+    assert (stop.exception, stop.vector, stop.pc, stop.count) == ("Undefined Instruction", 0x04, 0x04, MAX_REENTRIES)
+    assert r.instructions <= MAX_REENTRIES + 2
+    assert "re-entered itself 10,000 times" in r.message and "0x00000004 (ee000000 " in r.message, r.message
+
+
+def test_a_retried_exception_from_another_mode_is_not_a_loop(tmp_path: Path) -> None:
+    """An Undefined handler that returns to the faulting instruction (SUBS PC, LR, #4) runs on to the limit.
+
+    The exception is taken from SVC mode each time, not from the handler itself, so it is not counted.
+    """
+    p = Prog()
+    p.words.append(UDF_BASE)
+    m = Machine(stdout=False, ram=(0, 1 << 20))
+    m.load_elf(p.elf(tmp_path / "t.elf"))
+    m.mem.write32(0x04, SUBS_PC_LR_4)
+    r = m.run(3 * MAX_REENTRIES)
+    assert r.stop_reason is StopReason.LIMIT and r.exceptions == {"UNDEFINED": 3 * MAX_REENTRIES // 2}
 
 
 def test_step(fake_isa: FakeIsa, tmp_path: Path) -> None:

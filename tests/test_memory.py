@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from armsim.errors import MemoryMapError
@@ -100,3 +102,19 @@ def test_exclusive_monitor_a3_4() -> None:
     mon.SetExclusiveMonitors(0x1000, 4)
     mon.ClearExclusiveLocal()
     assert not mon.ExclusiveMonitorsPass(0x1000, 4)
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+def test_untouched_ram_costs_no_resident_memory() -> None:
+    """--ram 0:1G: RAM is an anonymous mapping, so only the pages a guest touches become resident."""
+    before = _rss_mib()
+    m = Memory()
+    m.map_ram(0, 1 << 30)
+    m.write32(0x3FFFFFFC, 0x12345678)
+    m.write32(0, 0xCAFEF00D)
+    assert (m.read32(0x3FFFFFFC), m.read32(0), m.read32(0x20000000)) == (0x12345678, 0xCAFEF00D, 0)
+    assert _rss_mib() - before < 64

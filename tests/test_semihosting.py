@@ -118,11 +118,33 @@ def test_tt_modes_select_stdin_stdout_stderr() -> None:
     assert h.sh.output == b"out\n" and h.sh.error_output == b"err\n"
     assert h.write(hin, b"x") == -1 and h.errno == EBADF  # stdin is read-only
     for handle in (hin, hout, herr):
-        assert h.call(SYS_ISTTY, h.block(handle)) == 1
+        assert h.call(SYS_ISTTY, h.block(handle)) == 0  # capture-only sinks are no terminal
         assert h.call(SYS_FLEN, h.block(handle)) == 0
     assert h.call(SYS_SEEK, h.block(hout, 0)) == -1
     assert h.call(SYS_CLOSE, h.block(hout)) == 0
     assert h.call(SYS_CLOSE, h.block(hout)) == -1 and h.errno == EBADF
+
+
+class _Tty(io.BytesIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_istty_on_the_console_is_the_host_streams_answer(tmp_path: Path) -> None:
+    """SYS_ISTTY on ":tt" is 1 only when the host stream is a terminal, as in QEMU 7.2.
+
+    Measured with QEMU (-semihosting-config ...,chardev=stdio): a guest printing SYS_ISTTY of its
+    ":tt" stdout handle prints 1 on a terminal and 0 with stdout redirected to a file.
+    """
+    h = Host(stdout=_Tty(), stderr=io.BytesIO(), stdin=_Tty())
+    hin, hout, herr = h.open(b":tt", 0), h.open(b":tt", 4), h.open(b":tt", 8)
+    assert [h.call(SYS_ISTTY, h.block(x)) for x in (hin, hout, herr)] == [1, 1, 0]
+    with open(tmp_path / "out.txt", "wb") as f:
+        h = Host(stdout=f)
+        assert h.call(SYS_ISTTY, h.block(h.open(b":tt", 4))) == 0
+    h = Host(fs_root=str(tmp_path))
+    assert h.call(SYS_ISTTY, h.block(h.open(b"out.txt", 0))) == 0
+    assert h.call(SYS_ISTTY, h.block(99)) == -1 and h.errno == EBADF
 
 
 def test_sinks_binary_text_and_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,6 +286,23 @@ def test_paths_cannot_escape_the_root(tmp_path: Path) -> None:
     assert outside.exists() and (root / "inside.txt").exists()
     f = h.open(b"goodlink", 0)
     assert f > 0 and h.read(f, 10) == b"ok"
+
+
+def test_dot_dot_that_stays_inside_the_root_is_allowed(tmp_path: Path) -> None:
+    """`sub/../in.txt` names the root's in.txt; `..` past the root is still refused."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "in.txt").write_text("in")
+    (root / "sub" / "deep.txt").write_text("deep")
+    (tmp_path / "secret.txt").write_text("secret")
+    h = Host(fs_root=str(root))
+    for name, data in ((b"sub/../in.txt", b"in"), (b"./sub/./../sub/deep.txt", b"deep"),
+                       (str(root / "sub" / ".." / "in.txt").encode(), b"in")):
+        f = h.open(name, 0)
+        assert f > 0, name
+        assert h.read(f, 10) == data
+    for name in (b"sub/../../secret.txt", b"sub/../../root/../secret.txt", b"sub\\..\\..\\secret.txt"):
+        assert h.open(name, 0) == -1 and h.errno == EACCES, name
 
 
 def test_resolve_symlinked_root(tmp_path: Path) -> None:

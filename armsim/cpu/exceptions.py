@@ -12,12 +12,12 @@ Virtualization Extensions model; here the PL1 exceptions are complete.
 from __future__ import annotations
 
 import enum
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 from armsim.cpu.modes import Mode
 from armsim.cpu.psr import ITAdvance
 from armsim.cpu.state import SCTLR, CPUState
-from armsim.errors import GuestError
+from armsim.stop import MAX_REENTRIES, GuestStop, Stop, StopKind
 
 MASK32 = 0xFFFFFFFF
 
@@ -39,6 +39,21 @@ class ExceptionKind(enum.Enum):
     FIQ = 0x1C
 
 
+EXCEPTION_TITLES: Dict[str, str] = {
+    "RESET": "Reset",
+    "UNDEFINED": "Undefined Instruction",
+    "SVC": "Supervisor Call",
+    "PREFETCH_ABORT": "Prefetch Abort",
+    "DATA_ABORT": "Data Abort",
+    "HYP_TRAP": "Hyp Trap",
+    "IRQ": "IRQ",
+    "FIQ": "FIQ",
+    "SMC": "Secure Monitor Call",
+}
+# Synchronous exceptions: the instruction at the preferred return address caused them, so one
+# taken again and again by the same instruction of its own handler is a loop (see _check_loop).
+_SYNCHRONOUS = frozenset(("UNDEFINED", "SVC", "PREFETCH_ABORT", "DATA_ABORT", "SMC"))
+
 # Fault status encodings (short-descriptor, Table B3-23), FS[4:0].
 FS_ALIGNMENT = 0b00001
 FS_DEBUG = 0b00010
@@ -59,6 +74,35 @@ class ExceptionModel:
         self.ifar = 0
         # Returns a reason string when the vector at ``addr`` has no handler, else None.
         self.handler_missing: Optional[Callable[[int], Optional[str]]] = None
+        # The exception-loop check: the last synchronous exception (kind, instruction address)
+        # and how many times in a row it was taken again from its own handler.
+        self._last: Tuple[str, int] = ("", -1)
+        self.reentries = 0
+
+    def _check_entry(self, name: str, vector: int, key: int, mode: int, address: Optional[int], why: str) -> None:
+        """Stop the run if nothing handles this exception, or if it keeps re-entering itself.
+
+        A loop: the same synchronous exception taken from the same instruction while the CPU is
+        already in the exception's own mode (its handler, or the vector itself, takes it again: a
+        corrupted vector, an aborting handler).  After :data:`MAX_REENTRIES` such consecutive
+        entries the run stops with StopKind.EXCEPTION_LOOP instead of spinning to the limit.
+        """
+        addr = key & 0xFFFFFFFE
+        if self.handler_missing is not None:
+            reason = self.handler_missing(vector)
+            if reason is not None:
+                raise GuestStop(Stop(StopKind.NO_HANDLER, why, EXCEPTION_TITLES.get(name, name), vector, address,
+                                     addr, bool(key & 1), detail=reason))
+        if name in _SYNCHRONOUS:
+            if self._last == (name, addr) and self.cpu.mode == mode:
+                self.reentries += 1
+                if self.reentries >= MAX_REENTRIES:
+                    self.reentries = 0
+                    raise GuestStop(Stop(StopKind.EXCEPTION_LOOP, why, EXCEPTION_TITLES.get(name, name), vector,
+                                         address, addr, bool(key & 1), count=MAX_REENTRIES))
+            else:
+                self._last = (name, addr)
+                self.reentries = 0
 
     def vector_base(self) -> int:
         """B1.8.1: SCTLR.V selects Hivecs (0xFFFF0000), else VBAR."""
@@ -67,16 +111,14 @@ class ExceptionModel:
             return 0xFFFF0000
         return cpu.vbar
 
-    def _enter(self, kind: ExceptionKind, mode: int, lr: int, key: int, mask_a: bool, mask_f: bool, why: str) -> int:
+    def _enter(self, kind: ExceptionKind, mode: int, lr: int, key: int, mask_a: bool, mask_f: bool, why: str,
+               address: Optional[int] = None) -> int:
         """The common tail of B1.8.3 "Exception entry" for exceptions taken to a PL1 mode."""
         cpu = self.cpu
         name = kind.name
         self.counts[name] = self.counts.get(name, 0) + 1
         vector = (self.vector_base() + kind.value) & MASK32
-        if self.handler_missing is not None:
-            reason = self.handler_missing(vector)
-            if reason is not None:
-                raise GuestError(f"{why}; no {name.replace('_', ' ').lower()} handler ({reason})", pc=key & 0xFFFFFFFE)
+        self._check_entry(name, vector, key, mode, address, why)
         # The key carries T and, inside an IT block, ITSTATE (bits 39:32): both go to the SPSR.
         cpu.T = key & 1
         cpu.IT = (key >> 32) & 0xFF
@@ -101,29 +143,28 @@ class ExceptionModel:
     # -- the exceptions -------------------------------------------------------
     def TakeUndefInstrException(self, key: int, why: str = "UNDEFINED instruction") -> int:
         """B1.9.6: LR = instruction address + 4 (ARM) or + 2 (Thumb)."""
-        addr = key & 0xFFFFFFFE
-        lr = addr + (2 if key & 1 else 4)
-        return self._enter(ExceptionKind.UNDEFINED, Mode.UND, lr, key, False, False, f"{why} at {addr:#010x}")
+        lr = (key & 0xFFFFFFFE) + (2 if key & 1 else 4)
+        return self._enter(ExceptionKind.UNDEFINED, Mode.UND, lr, key, False, False, why)
 
     def TakeSVCException(self, key: int, size: int) -> int:
         """B1.9.7: LR = the address of the next instruction; the SPSR's ITSTATE is ITAdvance()d."""
         lr = (key & 0xFFFFFFFE) + size
         key = (key & MASK32) | (ITAdvance((key >> 32) & 0xFF) << 32)
-        return self._enter(ExceptionKind.SVC, Mode.SVC, lr, key, False, False, f"SVC at {key & 0xFFFFFFFE:#010x}")
+        return self._enter(ExceptionKind.SVC, Mode.SVC, lr, key, False, False, "SVC")
 
     def TakePrefetchAbortException(self, key: int, ifar: int, fs: int, why: str) -> int:
         """B1.9.8: LR = aborted instruction + 4; IFSR/IFAR record the fault."""
         self.ifsr = ((fs & 0x10) << 6) | (fs & 0xF)
         self.ifar = ifar & MASK32
         lr = (key & 0xFFFFFFFE) + 4
-        return self._enter(ExceptionKind.PREFETCH_ABORT, Mode.ABT, lr, key, True, False, why)
+        return self._enter(ExceptionKind.PREFETCH_ABORT, Mode.ABT, lr, key, True, False, why, ifar & MASK32)
 
     def TakeDataAbortException(self, key: int, dfar: int, fs: int, is_write: bool, why: str) -> int:
         """B1.9.9: LR = aborting instruction + 8; DFSR (FS, WnR) and DFAR record the fault."""
         self.dfsr = ((fs & 0x10) << 6) | (fs & 0xF) | (int(is_write) << 11)
         self.dfar = dfar & MASK32
         lr = (key & 0xFFFFFFFE) + 8
-        return self._enter(ExceptionKind.DATA_ABORT, Mode.ABT, lr, key, True, False, why)
+        return self._enter(ExceptionKind.DATA_ABORT, Mode.ABT, lr, key, True, False, why, dfar & MASK32)
 
     def TakeIRQException(self, next_key: int) -> int:
         """B1.9.10: LR = next instruction + 4."""
@@ -143,11 +184,7 @@ class ExceptionModel:
         cpu = self.cpu
         self.counts["SMC"] = self.counts.get("SMC", 0) + 1
         vector = (cpu.mvbar + 0x08) & MASK32
-        if self.handler_missing is not None:
-            reason = self.handler_missing(vector)
-            if reason is not None:
-                addr = key & 0xFFFFFFFE
-                raise GuestError(f"SMC at {addr:#010x}; no secure monitor call handler ({reason})", pc=addr)
+        self._check_entry("SMC", vector, key, Mode.MON, None, "SMC")
         cpu.T = key & 1
         cpu.IT = ITAdvance((key >> 32) & 0xFF)  # as for SVC: the SPSR holds the next instruction's ITSTATE
         spsr = cpu.get_cpsr()

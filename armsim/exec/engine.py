@@ -15,25 +15,20 @@ line holding decoded code invalidate the affected ops (Memory.code_lines).
 
 from __future__ import annotations
 
-import enum
+import dataclasses
 from typing import Callable, Dict, List, Optional, Tuple
 
 from armsim.errors import GuestError
 from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa import a32, t32
-from armsim.isa.build import build_op, undefined_op
+from armsim.isa.build import build_op, conditional_undefined
 from armsim.isa.decoder import Row
 from armsim.memory import CODE_LINE_SHIFT, AlignmentFault, MemoryFault
+from armsim.signals import OutputError
+from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 
 MASK32 = 0xFFFFFFFF
 CHUNK = 1 << 16
-
-
-class StopReason(enum.Enum):
-    EXIT = "exit"  # the guest asked (semihosting)
-    LIMIT = "instruction limit"  # max_instructions reached
-    HALT = "halted"  # WFI/WFE with nothing to wake it
-    ERROR = "guest error"  # an exception with no handler, etc.
 
 
 class FetchFault(Exception):
@@ -104,13 +99,15 @@ class Engine:
         if key >> 32:
             self.it_keys.setdefault(addr, []).append(key)
         if row is None:
-            return undefined_op(self.ctx, info, f"UNDEFINED encoding {info.word:#010x}")
+            # Thumb: the condition is the IT block's (AL outside one), A8.3.
+            cond = info.cond if info.thumb else info.word >> 28
+            return conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
         return build_op(self.ctx, row, info, fields)
 
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
         cache = self.cache
-        start = (addr - 3) & ~1
+        start = (addr - 3) & 0xFFFFFFFE
         it_keys = self.it_keys
         for a in range(start, addr + size, 2):
             cache.pop(a, None)
@@ -138,11 +135,19 @@ class Engine:
         cpu.T = key & 1
         cpu.IT = (key >> 32) & 0xFF
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Tuple[StopReason, str]:
-        """Run until the guest exits, halts, errs or ``max_instructions`` have executed."""
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
+
+        The record has the kind, the message and the PC (``previous_pc`` too for a failed
+        instruction fetch); symbols and instruction text are the machine's to add.  Ctrl-C
+        raises :class:`RunInterrupted` with the PC where the run was.
+        """
         cache = self.cache
         exc = self.ctx.exc
         pc = self.pc_key()
+        # The instruction executed before the current one: ``prev, pc = pc, op()`` assigns
+        # only when the op returns, so after a failed fetch ``prev`` is the branch that got there.
+        prev = -1
         done = 0
         try:
             while done < max_instructions:
@@ -151,11 +156,11 @@ class Engine:
                 try:
                     if trace is None:
                         for i in range(n):  # noqa: B007 - i is read after an exception
-                            pc = cache[pc]()
+                            prev, pc = pc, cache[pc]()
                     else:
                         for i in range(n):  # noqa: B007
                             trace(pc)
-                            pc = cache[pc]()
+                            prev, pc = pc, cache[pc]()
                     done += n
                 except KeyError:
                     done += i
@@ -165,16 +170,19 @@ class Engine:
                         cache[pc] = self.decode(pc)
                     except FetchFault as e:
                         done += 1  # the aborted fetch counts (see below)
-                        pc = exc.TakePrefetchAbortException(
-                            e.key, e.fault.addr, e.fault.fs, f"instruction fetch: {e.fault.describe()}"
-                        )
+                        try:
+                            pc = exc.TakePrefetchAbortException(
+                                e.key, e.fault.addr, e.fault.fs, f"instruction fetch: {e.fault.describe()}"
+                            )
+                        except GuestStop as gs:
+                            if prev < 0:
+                                raise
+                            raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.
                     done += i + 1
-                    pc = exc.TakeDataAbortException(
-                        pc, e.addr, e.fs, e.is_write, f"{e.describe()} by the instruction at {pc & 0xFFFFFFFE:#010x}"
-                    )
+                    pc = exc.TakeDataAbortException(pc, e.addr, e.fs, e.is_write, e.describe())
                 except SemihostingCall as e:
                     # Time seen by the call: the instructions retired before the trap.
                     self.now = self.instructions + done + i
@@ -185,23 +193,40 @@ class Engine:
                         handler()
                     except GuestExit as ex:
                         self.last_exit_code = ex.code
+                        at = pc
                         pc = e.nxt
-                        return StopReason.EXIT, ex.reason
+                        return self._stop(StopKind.EXIT, ex.reason, at, exit_code=ex.code)
+                    except OutputError as ex:
+                        at = pc
+                        pc = e.nxt
+                        kind = StopKind.BROKEN_PIPE if ex.broken_pipe else StopKind.OUTPUT_ERROR
+                        return self._stop(kind, ex.message, at)
                     pc = e.nxt
                 except GuestExit as e:
                     done += i + 1
                     self.last_exit_code = e.code
-                    return StopReason.EXIT, e.reason
+                    return self._stop(StopKind.EXIT, e.reason, pc, exit_code=e.code)
                 except GuestHalt as e:
                     done += i + 1
-                    return StopReason.HALT, e.reason
-                except GuestError:
+                    return self._stop(StopKind.HALT, e.reason, pc)
+                except (GuestError, KeyboardInterrupt):
                     done += i
                     raise
-            return StopReason.LIMIT, f"stopped after {done} instructions (instruction limit)"
+            return self._stop(StopKind.LIMIT, "instruction limit", pc, count=done)
+        except GuestStop as e:
+            return e.stop
         except GuestError as e:
-            return StopReason.ERROR, str(e)
+            return self._stop(StopKind.GUEST_ERROR, str(e), pc)
+        except KeyboardInterrupt:
+            raise RunInterrupted(self._stop(StopKind.INTERRUPTED, "interrupted", pc, count=done)) from None
         finally:
             self.instructions += done
             self.now = self.instructions
             self._sync(pc)
+
+    @staticmethod
+    def _stop(kind: StopKind, message: str, key: int, exit_code: Optional[int] = None, count: int = 0) -> Stop:
+        return Stop(kind, message, pc=key & 0xFFFFFFFE, thumb=bool(key & 1), exit_code=exit_code, count=count)
+
+
+__all__ = ["CHUNK", "Engine", "FetchFault", "Stop", "StopKind", "StopReason"]

@@ -21,9 +21,9 @@ Choices (documented behaviour):
   SH_EXT_EXIT_EXTENDED and SH_EXT_STDOUT_STDERR are supported.
 * **Host files** are refused (-1, errno EACCES) unless a directory
   ``fs_root`` was granted.  Then relative guest paths are resolved inside it,
-  and absolute paths are accepted only when they lie inside it; a path with a
-  ``..`` component is refused, and the resolved real path (symbolic links
-  followed) must stay inside the root.  (The check is made when the path is
+  and absolute paths are accepted only when they lie inside it: the resolved
+  real path (``..`` and symbolic links followed) must stay inside the root,
+  so ``sub/../in.txt`` is allowed and every escape is refused.  (The check is made when the path is
   resolved; the root is meant for the user's own files, not for a directory
   another party rewrites concurrently.)  SYS_TMPNAM and SYS_SYSTEM are refused.
 * **Deterministic time.**  The clock is the instruction count, never the host
@@ -51,7 +51,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from armsim.memory import MemoryFault
-from armsim.signals import GuestExit
+from armsim.signals import GuestExit, OutputError
 
 if TYPE_CHECKING:
     from armsim.exec.context import ExecContext
@@ -175,13 +175,32 @@ def _signed32(v: int) -> int:
 
 
 class ConsoleStream:
-    """One console direction: captured bytes, echoed to a sink as they come."""
+    """One console direction: captured bytes, echoed to a sink as they come.
 
-    def __init__(self, sink: Sink, default: Callable[[], IO[Any]]) -> None:
+    A sink that cannot take the bytes ends the run (:class:`OutputError`): a
+    broken pipe quietly, anything else (a closed stream, a full device) as an
+    error.  The bytes stay captured either way.
+    """
+
+    def __init__(self, sink: Sink, default: Callable[[], Optional[IO[Any]]], name: str = "standard output") -> None:
         self.sink = sink
         self.default = default
+        self.name = name
         self.captured = bytearray()
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def reset(self) -> None:
+        self.captured = bytearray()
+        self._decoder.reset()
+
+    def host_stream(self) -> Optional[IO[Any]]:
+        """The stream the bytes go to (None for capture only, or a process without it)."""
+        sink = self.sink
+        if sink is False:
+            return None
+        if sink is None or sink is True:
+            return self.default()
+        return sink
 
     def write(self, data: bytes) -> None:
         self.captured += data
@@ -190,6 +209,8 @@ class ConsoleStream:
             return
         if sink is None or sink is True:
             sink = self.default()
+            if sink is None:  # the process has no such stream (e.g. started with 1>&-)
+                raise OutputError(f"cannot write the guest's {self.name}: it is closed")
         try:
             buf = getattr(sink, "buffer", None)
             if buf is not None:  # a text wrapper: write under it, in order
@@ -202,8 +223,13 @@ class ConsoleStream:
             else:
                 sink.write(data)
                 sink.flush()
-        except (OSError, ValueError):
-            pass  # a closed or broken sink must not stop the guest (output stays captured)
+        except BrokenPipeError:
+            raise OutputError(f"the reader of the guest's {self.name} went away (broken pipe)",
+                              broken_pipe=True) from None
+        except OSError as e:
+            raise OutputError(f"cannot write the guest's {self.name}: {e.strerror or e}") from None
+        except ValueError:  # a closed file object
+            raise OutputError(f"cannot write the guest's {self.name}: it is closed") from None
 
 
 class _Handle:
@@ -246,7 +272,7 @@ class Semihosting:
         self.cmdline = cmdline
         self.fs_root = os.path.realpath(fs_root) if fs_root is not None else None
         self.stdout = ConsoleStream(stdout, lambda: sys.stdout)
-        self.stderr = ConsoleStream(stderr, lambda: sys.stderr)
+        self.stderr = ConsoleStream(stderr, lambda: sys.stderr, "standard error")
         self.stdin = stdin
         self.errno = 0
         self.handles: Dict[int, _Handle] = {}
@@ -351,15 +377,28 @@ class Semihosting:
         return self.stderr if h.console == "stderr" else self.stdout
 
     def resolve(self, raw: bytes) -> str:
-        """The host path for a guest file name, or _Refused (EACCES) if not allowed."""
+        """The host path for a guest file name, or _Refused (EACCES) if not allowed.
+
+        The name is resolved as the host would (``..`` components and symbolic links
+        followed, :func:`os.path.realpath`); the result must lie inside the root.  So
+        ``sub/../in.txt`` is the root's ``in.txt``, while ``..`` past the root, an
+        absolute path elsewhere or a symlink pointing out are refused.  A name with
+        backslashes must stay inside the root read either way (a backslash as a
+        character, or as the separator of a guest that writes DOS-style paths).
+        """
         if self.fs_root is None:
             raise _Refused(EACCES)
         if not raw or b"\0" in raw:
             raise _Refused(ENOENT if not raw else EINVAL)
         name = os.fsdecode(raw)
-        if ".." in name.replace("\\", "/").split("/"):
-            raise _Refused(EACCES)
+        real = self._inside(name)
+        if "\\" in name:
+            self._inside(name.replace("\\", "/"))
+        return real
+
+    def _inside(self, name: str) -> str:
         root = self.fs_root
+        assert root is not None
         candidate = name if os.path.isabs(name) else os.path.join(root, name)
         real = os.path.realpath(candidate)
         try:
@@ -369,6 +408,14 @@ class Semihosting:
         if not inside:
             raise _Refused(EACCES)
         return real
+
+    def reset(self) -> None:
+        """A fresh start (a new run of a guest): files closed, captured output and errno cleared."""
+        self.close_all()
+        self.stdout.reset()
+        self.stderr.reset()
+        self.errno = 0
+        self.calls.clear()
 
     def close_all(self) -> None:
         """Close every host file the guest left open."""
@@ -488,9 +535,25 @@ class Semihosting:
         return 1 if _signed32(status) < 0 else 0
 
     def sys_istty(self, arg: int) -> int:
-        """SYS_ISTTY (0x09): [handle] -> 1 for the console, 0 for files."""
+        """SYS_ISTTY (0x09): [handle] -> 1 if the handle is an interactive terminal, else 0.
+
+        The console answers as QEMU 7.2 does: 1 only when the host stream behind it is a
+        terminal (a capture-only sink, a file or a pipe answer 0).  newlib line-buffers a
+        terminal and fully buffers anything else, so this decides how many SYS_WRITE
+        calls, and instructions, a C guest executes.  Host files answer 0.
+        """
         (n,) = self._block(arg, 1)
-        return 1 if self._handle(n).kind == "console" else 0
+        h = self._handle(n)
+        if h.kind != "console":
+            return 0
+        if h.console == "stdin":
+            stream: Any = self.stdin
+        else:
+            stream = self._console_out(h).host_stream()
+        try:
+            return 1 if stream is not None and stream.isatty() else 0
+        except (AttributeError, OSError, ValueError):
+            return 0
 
     def sys_seek(self, arg: int) -> int:
         """SYS_SEEK (0x0A): [handle, absolute position] -> 0 or -1."""

@@ -4,13 +4,24 @@
 rules every instruction shares, so builders hold only their semantics:
 
 * UNDEFINED / UNPREDICTABLE (raised by the builder) -> an op that takes the
-  Undefined exception (B1.9.6).
+  Undefined exception (B1.9.6), under the instruction's condition (below).
 * A register field naming R15 -> the op first writes the PC-as-operand value
   (A2.3: this instruction's address + 8 in ARM state, + 4 in Thumb) into
   ``regs[15]`` -- unless the builder baked the value in (``info.pc_handled``).
 * A condition other than AL -> ConditionPassed() (A8.3.1) guards the op;
   a failed condition just moves to the next instruction.  A builder may
   check ``info.cond`` inline in its op instead and set ``info.cond_handled``.
+
+One rule for UNDEFINED under a condition.  DDI 0406C A8.3 ("Conditional
+execution of undefined instructions") lets an implementation choose whether
+an UNDEFINED instruction whose condition fails takes the Undefined exception
+or executes as a NOP.  armsim makes one choice for every kind of UNDEFINED in
+the A32 conditional space (cond != 1111): an encoding no decoder row matches,
+one a builder rejects (UNDEFINED, or an UNPREDICTABLE case armsim treats as
+UNDEFINED), and the run-time checks inside ops (coprocessor access, mode
+checks).  The condition is tested first: a failed condition is a NOP, a
+passed one takes the Undefined Instruction exception (as QEMU and unicorn
+do).  The unconditional space (cond == 1111) has no condition to fail.
 """
 
 from __future__ import annotations
@@ -32,6 +43,14 @@ def undefined_op(ctx: ExecContext, info: InsnInfo, reason: str) -> Op:
         return take(key, reason)
 
     return op
+
+
+def conditional_undefined(ctx: ExecContext, info: InsnInfo, cond: int, reason: str) -> Op:
+    """An UNDEFINED A32 encoding: a NOP when ``cond`` fails, else the Undefined exception (see the module doc)."""
+    op = undefined_op(ctx, info, reason)
+    if cond in (14, 15):
+        return op
+    return with_cond(op, cond, ctx.flags, info.nxt)
 
 
 def _reads_pc(fields: Dict[str, int]) -> bool:
@@ -68,11 +87,10 @@ def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int])
     try:
         op = row.builder(ctx, info, **fields)
     except Undefined as e:
-        op = undefined_op(ctx, info, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
         info.cond_handled = False
-    else:
-        if not info.pc_handled and _reads_pc(fields):
-            op = with_pc(op, ctx.regs, info.pcv)
+        return conditional_undefined(ctx, info, cond, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
+    if not info.pc_handled and _reads_pc(fields):
+        op = with_pc(op, ctx.regs, info.pcv)
     if cond != 14 and not info.cond_handled:
         op = with_cond(op, cond, ctx.flags, info.nxt)
     return op

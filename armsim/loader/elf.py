@@ -448,8 +448,23 @@ def _ram_ranges(mem: Memory) -> str:
     return ", ".join(parts) if parts else "no RAM mapped"
 
 
+def ram_hint(image: ElfImage) -> str:
+    """A RAM layout that holds the image, as ``armsim run --ram`` takes it (with room above for the stack)."""
+    spans = [(seg.paddr, seg.end) for seg in image.segments if seg.memsz]
+    if not spans:
+        return "0:128M"
+    lo = min(a for a, _ in spans)
+    hi = max(b for _, b in spans)
+    mib = 1 << 20
+    if hi <= 128 * mib:
+        return "0:128M"
+    base = lo & ~(mib - 1)
+    size = min(((hi - base + mib - 1) // mib + 16) * mib, (1 << 32) - base)
+    return f"{base:#x}:{size >> 20}M"
+
+
 def check_fits(image: ElfImage, mem: Memory) -> None:
-    """Raise ElfLoadError unless every segment lies in RAM/ROM of ``mem``."""
+    """Raise ElfLoadError unless every segment lies in RAM/ROM of ``mem``; the message suggests a RAM layout."""
     for seg in image.segments:
         if not seg.memsz:
             continue
@@ -457,7 +472,9 @@ def check_fits(image: ElfImage, mem: Memory) -> None:
         while addr < seg.end:
             r = mem.find(addr)
             if r is None or r.data is None:
-                raise _fail(image.path, f"{seg.describe()} is outside mapped memory ({_ram_ranges(mem)})")
+                raise _fail(image.path, f"{seg.describe()} is outside mapped memory ({_ram_ranges(mem)}); "
+                                        f"map RAM that holds it, e.g. --ram {ram_hint(image)} "
+                                        f"(Machine(ram=(base, size)))")
             addr = r.end
 
 

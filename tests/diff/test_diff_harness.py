@@ -60,3 +60,37 @@ def test_trap_in_one_only_is_a_mismatch(monkeypatch: pytest.MonkeyPatch) -> None
 def test_branch_out_of_the_map_completes() -> None:
     """A8.8.18 B to an unmapped target: unicorn's failed fetch of the target is not a trap."""
     assert run_case([0xEA100000], STATE, "b far", cls="selftest").status == "compared"
+
+
+def test_same_exception_in_both_is_filtered() -> None:
+    """A8.8.228 SVC: both take the Supervisor Call exception: filtered, with the kind recorded."""
+    result = run_case([0xEF000000], STATE, "svc", cls="selftest")
+    assert result.status == "filtered" and result.trap == "SVC"
+
+
+def test_different_exceptions_are_a_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both trap, but armsim takes Undefined where unicorn takes SVC: a failure, not agreement."""
+    monkeypatch.setattr(ArmsimSide, "step", lambda self: "UNDEFINED")
+    with pytest.raises(Mismatch, match="trap: armsim=UNDEFINED unicorn=SVC"):
+        run_case([0xEF000000], STATE, "svc", cls="selftest")
+
+
+def test_unicorn_unmapped_access_is_armsims_data_abort() -> None:
+    """A8.8.63 LDR from outside the map: unicorn's UC_ERR_READ_UNMAPPED is armsim's Data Abort."""
+    state = State(regs=[0x40000000] * 15, seed=1)
+    result = run_case([0xE5901000], state, "ldr far", cls="selftest")
+    assert result.status == "filtered" and result.trap == "DATA_ABORT"
+
+
+def test_a_class_that_mostly_filters_fails() -> None:
+    """The per-class guard: more than MAX_FILTERED_SHARE filtered cases is an assertion error."""
+    before = harness.class_counts("guardtest")
+    harness.record("guardtest", "generated", 100)
+    harness.record("guardtest", "filtered", 4)
+    harness.assert_small_filtered_share("guardtest", before)
+    before = harness.class_counts("guardtest")
+    harness.record("guardtest", "generated", 100)
+    harness.record("guardtest", "filtered", 6)
+    with pytest.raises(AssertionError, match="6 of 100 cases filtered"):
+        harness.assert_small_filtered_share("guardtest", before)
+    del harness.STATS["guardtest"]

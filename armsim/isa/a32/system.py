@@ -8,7 +8,8 @@ options other than DSB/DMB/ISB, ...) are UNDEFINED.
 UNPREDICTABLE choices made at decode time (all: UNDEFINED):
 
 * BKPT, HVC and HLT with a condition other than AL: their rows fix cond = 1110,
-  so other conditions match no row and are UNDEFINED whatever the flags.
+  so other conditions match no row: UNDEFINED when the condition passes, a
+  NOP when it fails (the one rule of :mod:`armsim.isa.build`).
 * UDF is only encoded with cond = 1110 (A8.8.247); the rest of the
   permanently UNDEFINED media space (A5.4) matches no row either.
 * MRS/MSR with R15, MSR with mask 0000, reserved SYSm values, CPS field
