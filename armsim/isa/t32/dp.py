@@ -28,7 +28,11 @@ _OPS: Tuple[Tuple[int, str, Optional[str]], ...] = (
 def _expand(i: int, imm3: int, imm8: int) -> Tuple[int, Optional[int]]:
     """A6.3.2 ThumbExpandImm_C: (imm32, carry out or None when APSR.C passes through)."""
     imm12 = (i << 11) | (imm3 << 8) | imm8
-    imm32, carry = ThumbExpandImm_C(imm12, 0)
+    try:
+        imm32, carry = ThumbExpandImm_C(imm12, 0)
+    except ValueError:
+        # UNPREDICTABLE (A6.3.2, imm12 = 00xx 0000 0000 with xx != 00): we choose UNDEFINED.
+        raise Unpredictable("A6.3.2: ThumbExpandImm with a zero imm8 in a replicated pattern") from None
     return imm32, (carry if imm12 >> 10 else None)
 
 

@@ -96,6 +96,12 @@ def _literal(name: str) -> Callable[..., Op]:
     def build(ctx: ExecContext, info: InsnInfo, U: int, Rt: int, imm12: int) -> Op:
         """A8.8.x (literal), encoding T1/T2: Align(PC, 4) +/- imm12."""
         _check_t(name, info, Rt, True)
+        if Rt == 15:
+            base = info.pcv & ~3
+            address = (base + imm12 if U else base - imm12) & 0xFFFFFFFF
+            if address & 3:
+                # UNPREDICTABLE (A8.8.64 LoadWritePC, address<1:0> != '00'): we choose UNDEFINED.
+                raise Unpredictable("A8.8.64 LDR PC (literal): address not word-aligned")
         return lit(ctx, info, Rt, imm12, U == 1)
 
     return build
@@ -104,6 +110,14 @@ def _literal(name: str) -> Callable[..., Op]:
 def _hint(ctx: ExecContext, info: InsnInfo, **_f: int) -> Op:
     """A8.8.126-A8.8.130 PLD, PLDW, PLI and the unallocated memory hints (A6.3.8, A6.3.9): NOPs."""
     return ldst.memory_hint_nop(ctx, info)
+
+
+def _unpredictable_hint(ctx: ExecContext, info: InsnInfo, **_f: int) -> Op:
+    raise Unpredictable("A6.3.8: load halfword with Rt == '1111' (writeback or unprivileged)")
+
+
+def _undefined_hint(ctx: ExecContext, info: InsnInfo, **_f: int) -> Op:
+    raise Undefined("A6.3.8 Table A6-19: an unallocated op2 of load halfword with Rt == '1111'")
 
 
 def _load_rows(name: str, size_bits: str, signed: int) -> List[Row]:
@@ -283,8 +297,19 @@ ROWS: List[Item] = [
         Row("PLI (immediate)", "11111 00 1 1 0 0 1 Rn:4 1111 imm12:12", _hint),
         Row("PLI (immediate)", "11111 00 1 0 0 0 1 Rn:4 1111 1100 imm8:8", _hint),
         Row("PLI (register)", "11111 00 1 0 0 0 1 Rn:4 1111 0 00000 imm2:2 Rm:4", _hint),
-        # A6.3.8: LDRSH / LDRH with Rt == 1111 in the remaining forms: unallocated memory hints (NOP).
-        Row("NOP (memory hint)", "11111 00 x x 0 1 1 Rn:4 1111 xxxx xxxx xxxx", _hint),
+        # A6.3.8 Table A6-19: LDRH / LDRSH with Rt == 1111: the literal, imm12, negative imm8 and
+        # register forms are unallocated memory hints (NOP); with writeback and in the T forms
+        # UNPREDICTABLE (we choose UNDEFINED); every other op2 is UNDEFINED.
+        Row("NOP (memory hint)", "11111 00 x x 0 1 1 1111 1111 xxxx xxxx xxxx", _hint),
+        Row("NOP (memory hint)", "11111 00 x 1 0 1 1 Rn:4 1111 xxxx xxxx xxxx", _hint),
+        Row("NOP (memory hint)", "11111 00 x 0 0 1 1 Rn:4 1111 1100 xxxx xxxx", _hint),
+        Row("NOP (memory hint)", "11111 00 x 0 0 1 1 Rn:4 1111 0 00000 xx xxxx", _hint),
+        Row("UNPREDICTABLE (LDRH/LDRSH writeback, Rt == 1111)",
+            "11111 00 x 0 0 1 1 Rn:4 1111 1 x x 1 xxxx xxxx", _unpredictable_hint),
+        Row("UNPREDICTABLE (LDRHT/LDRSHT, Rt == 1111)", "11111 00 x 0 0 1 1 Rn:4 1111 1110 xxxx xxxx",
+            _unpredictable_hint),
+        Row("UNDEFINED (load halfword, Rt == 1111)", "11111 00 x 0 0 1 1 Rn:4 1111 xxxx xxxx xxxx",
+            _undefined_hint),
         *_load_rows("LDRB", "00", 0),
         *_load_rows("LDRSB", "00", 1),
         *_load_rows("LDRH", "01", 0),
