@@ -186,6 +186,13 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
     return EXIT_GUEST_ERROR
 
 
+class _StderrConsole(Console):
+    """rich's console on stderr; a broken pipe propagates (rich >= 13 would exit with status 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def _flush_stdout() -> bool:
     """Flush Python's stdout; False if that fails (closed, broken pipe, full device)."""
     out = sys.stdout
@@ -231,11 +238,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version, usage errors
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
-    err = Console(stderr=True)
+    err = _StderrConsole(stderr=True)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return _cmd_run(args, guest_args, err)
+    try:
+        return _cmd_run(args, guest_args, err)
+    except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
+        _flush_stdout()
+        err.print("armsim: interrupted", markup=False, highlight=False)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of stderr (the summary, the trace) went away
+        return _end_by_sigpipe()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -322,3 +322,16 @@ def test_ram_that_misses_the_image_suggests_a_layout(capsys: pytest.CaptureFixtu
                                     "--ram", "0x40000000:0x8000000"])
     assert code == 2 and "outside mapped memory (RAM 0x40000000-0x47ffffff)" in err
     assert "--ram 0:128M" in err
+
+
+def test_broken_pipe_on_stderr_ends_quietly() -> None:
+    """The summary written to a pipe nobody reads: no traceback, the run ends by SIGPIPE as cat would."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to the pipe now fails with EPIPE
+    try:
+        r = subprocess.run([*ARMSIM, str(ROOT / "examples" / "guests" / "hello.elf")], stdout=subprocess.PIPE,
+                           stderr=write_end, env=_env(), timeout=120)
+    finally:
+        os.close(write_end)
+    assert r.stdout == b"Hello, world!\n"
+    assert r.returncode == -signal.SIGPIPE

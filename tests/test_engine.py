@@ -85,3 +85,17 @@ def test_unmapped_vector_does_not_hang() -> None:
     m.load_words([B_SELF])
     reason, message = m.run(50, pc=0x200000)
     assert reason is StopReason.LIMIT, message
+
+
+def test_unmapped_vector_names_the_instruction_that_took_the_exception() -> None:
+    """An aborting LDR whose Data Abort vector cannot be fetched: the previous PC is the LDR (B1.9.9)."""
+    m = TestMachine(ram_size=0x1000)
+    m.mem.map_ram(0x8000, 0x1000, name="code")
+    m.exc.vector_base = lambda: 0x100000  # type: ignore[method-assign]
+    m.exc.handler_missing = lambda vector: "unmapped" if vector == 0x10000C else None
+    m.load_words([0xE1A00000, LDR_R1_R2])  # nop; ldr r1, [r2]
+    m.regs[2] = 0x300000
+    m.regs[15] = CODE
+    stop = m.engine.run(10)
+    assert stop.kind is StopKind.NO_HANDLER and stop.exception == "Prefetch Abort"
+    assert (stop.pc, stop.previous_pc) == (0x100010, CODE + 4)

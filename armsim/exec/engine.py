@@ -178,11 +178,12 @@ class Engine:
                             if prev < 0:
                                 raise
                             raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
+                        prev = e.key
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.
                     done += i + 1
-                    pc = exc.TakeDataAbortException(pc, e.addr, e.fs, e.is_write, e.describe())
+                    prev, pc = pc, exc.TakeDataAbortException(pc, e.addr, e.fs, e.is_write, e.describe())
                 except SemihostingCall as e:
                     # Time seen by the call: the instructions retired before the trap.
                     self.now = self.instructions + done + i
@@ -201,7 +202,7 @@ class Engine:
                         pc = e.nxt
                         kind = StopKind.BROKEN_PIPE if ex.broken_pipe else StopKind.OUTPUT_ERROR
                         return self._stop(kind, ex.message, at)
-                    pc = e.nxt
+                    prev, pc = pc, e.nxt
                 except GuestExit as e:
                     done += i + 1
                     self.last_exit_code = e.code

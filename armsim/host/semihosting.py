@@ -14,9 +14,14 @@ Choices (documented behaviour):
   output, 8-11 standard error.  Output goes to the configured sinks (default:
   the process's stdout/stderr, looked up at write time) as it is produced, and
   is also captured (:attr:`Semihosting.output`, :attr:`Semihosting.error_output`).
+  A sink that cannot take the bytes ends the run (:class:`~armsim.signals.OutputError`:
+  quietly for a broken pipe, as an error for a closed stream or a full device);
+  the guest never runs on with its output silently dropped.
   A sink may be a binary stream, a text stream (UTF-8 decoded, invalid bytes
   replaced) or ``False`` (capture only).  Input comes from ``stdin`` (a binary
   stream, read a line at a time); without one the console reads as end-of-file.
+* **SYS_ISTTY** on the console is 1 only when the host stream is a terminal,
+  as QEMU answers (newlib's buffering, and so the instruction count, follow it).
 * **Features.** ``":semihosting-features"`` reads as ``b"SHFB\\x03"``:
   SH_EXT_EXIT_EXTENDED and SH_EXT_STDOUT_STDERR are supported.
 * **Host files** are refused (-1, errno EACCES) unless a directory

@@ -275,6 +275,12 @@ def _parse(data: bytes, name: str) -> ElfImage:
             raise _fail(name, f"truncated: section headers at file offset {e_shoff:#x} "
                               f"extend past the end of the file ({n} bytes)")
 
+    else:
+        # gABI: e_shoff == 0 means there is no section header table; e_shnum and
+        # e_shstrndx are then meaningless.  pyelftools (0.29 .. 0.32) still reads the
+        # table they describe, so hand it a header that says "no sections".
+        data = data[:48] + bytes(4) + data[52:]  # e_shnum = e_shstrndx = 0
+
     # Header and tables are sound; pyelftools takes it from here.
     elf = ELFFile(io.BytesIO(data))
     segments: List[Segment] = []

@@ -1,6 +1,6 @@
 """CPU profiles: identification registers and debug resources of the modelled cores.
 
-Sources (see /work/shared/reference/kvm-arm-debug.md, DBGDIDR):
+Sources (see ../shared/reference/kvm-arm-debug.md beside the repository, DBGDIDR):
 Cortex-A15 TRM (DDI 0438C) MIDR and DBGDIDR, Cortex-A7 TRM (DDI 0464) MIDR and
 DBGDIDR.  Both cores implement 6 breakpoint register pairs (the two highest
 context-matching capable), 4 watchpoint register pairs and v7.1 debug.
