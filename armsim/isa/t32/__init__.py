@@ -36,6 +36,12 @@ def tables() -> tuple[DecodeTable, DecodeTable]:
         _T16 = DecodeTable("T16", t16.ROWS, ((10, 6),))
         # Buckets on hw1<12:4> and hw2<15>, the bits A6.3 discriminates on first.
         _T32 = DecodeTable("T32", items32, ((20, 9), (15, 1)))
+        from armsim.isa import disasm
+        from armsim.isa.t32 import formats
+
+        disasm.DERIVED.update(formats.EXTRA)
+        _T16.attach_formats(formats.FORMATS16)
+        _T32.attach_formats(formats.FORMATS32)
     return _T16, _T32
 
 
