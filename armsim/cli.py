@@ -44,7 +44,7 @@ from rich.table import Table
 
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
-from armsim.machine import DEFAULT_RAM, Machine, RunResult
+from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
 
@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("elf", help="the ELF file")
     dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
     dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
+    run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
+                     help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
+                          "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
     return parser
 
 
@@ -215,7 +218,7 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
         stdin = getattr(sys.stdin, "buffer", None)
         machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
-                          argv=[Path(elf).name, *guest_args], stdin=stdin)
+                          argv=[Path(elf).name, *guest_args], stdin=stdin, boot_mode=args.boot_mode)
         machine.load_elf(elf)
     except (ElfLoadError, ConfigError) as e:
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)

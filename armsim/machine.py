@@ -43,14 +43,15 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from armsim.coproc.bus import CoprocessorBus
+from armsim.coproc.system import SystemCoprocessors
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.errors import ConfigError, GuestError
-from armsim.exec.context import ExecContext
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.isa.conditions import COND_PASSED
+from armsim.isa.contract import ExecContext
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
@@ -64,6 +65,14 @@ STACK_SIZE = 1 * MiB
 HEAP_ALIGN = 16
 # CPSR at reset (B1.9.1): SVC mode, A, I and F set, ARM state, little-endian.
 RESET_CPSR = int(Mode.SVC) | 0x1C0
+
+# --boot-mode: the mode the CPU enters the ELF in (see Machine.reset).
+BOOT_MODES = ("svc", "hyp", "mon")
+# SCR in Hyp boot (B4.1.129): NS = 1, HCE = 1 (HVC enabled), SCD = 0 (SMC enabled), IRQ/FIQ/EA not to Monitor.
+BOOT_HYP_SCR = 0x101
+# NSACR in Hyp boot (B4.1.111): Non-secure access to CP10 and CP11, RFR = 0 (FIQ mode available).
+BOOT_HYP_NSACR = 0xC00
+
 
 @dataclass
 class RunResult:
@@ -140,11 +149,17 @@ class Machine:
         stdout: Sink = None,
         stderr: Sink = None,
         stdin: Optional[IO[bytes]] = None,
+        boot_mode: str = "svc",
     ) -> None:
         """``stdout``/``stderr``: where console output goes (default the process's
         streams; ``False`` = capture only).  ``stdin``: console input (default
-        none: the guest reads end-of-file)."""
+        none: the guest reads end-of-file).  ``boot_mode``: ``svc`` (Secure SVC,
+        the default), ``hyp`` (Non-secure Hyp mode, as QEMU's ``-M
+        virt,virtualization=on``) or ``mon`` (Secure Monitor mode); see reset()."""
         self.profile: CpuProfile = get_profile(cpu)
+        if boot_mode not in BOOT_MODES:
+            raise ConfigError(f"unknown boot mode {boot_mode!r} (valid: {', '.join(BOOT_MODES)})")
+        self.boot_mode = boot_mode
         self.ram_base, self.ram_size = _check_ram(ram)
         root: Optional[str] = None
         if fs_root is not None:
@@ -163,6 +178,11 @@ class Machine:
         self.bus = CoprocessorBus()
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
         self.engine = Engine(self.ctx)
+        # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
+        self.bus.listeners.append(self.engine.flush)
+        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
+        self.cp14 = self.system.cp14
+        self.cp15 = self.system.cp15
         self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None
@@ -210,10 +230,49 @@ class Machine:
         return self.semihosting.output if self.semihosting is not None else b""
 
     # -- setup -------------------------------------------------------------------------
+    # -- interrupt lines ---------------------------------------------------------------
+    @property
+    def irq(self) -> bool:
+        """The physical IRQ input (B1.8.6); set it to raise or lower the line."""
+        return self.exc.irq_line
+
+    @irq.setter
+    def irq(self, level: bool) -> None:
+        self.exc.irq_line = bool(level)
+
+    @property
+    def fiq(self) -> bool:
+        """The physical FIQ input."""
+        return self.exc.fiq_line
+
+    @fiq.setter
+    def fiq(self, level: bool) -> None:
+        self.exc.fiq_line = bool(level)
+
     def reset(self) -> None:
-        """Reset state (B1.9.1): registers zero, SVC mode with A/I/F set, ARM state, SP at the top of RAM."""
+        """Reset state (B1.9.1): registers zero, A/I/F set, ARM state, SP (of the boot mode) at the top of RAM.
+
+        Boot modes: ``svc`` -- Secure SVC mode (the reset state).  ``hyp`` --
+        Non-secure Hyp mode with SCR.NS = 1, SCR.HCE = 1, SMC enabled (SCD = 0),
+        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HDCR/HCPTR 0,
+        SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
+        Secure boot monitor leaves it for a hypervisor.  ``mon`` -- Secure Monitor mode.
+        Invasive and non-invasive debug are permitted in both states (the
+        authentication signals are high).  No interrupt is pending.
+        """
         cpu = self._cpu
         cpu.reset()
+        sr = cpu.sys
+        self.system.reset(cpu)
+        self.exc.irq_line = False
+        self.exc.fiq_line = False
+        if self.boot_mode == "hyp":
+            sr.SCR = BOOT_HYP_SCR
+            sr.NSACR = BOOT_HYP_NSACR
+            cpu.set_mode(Mode.HYP)
+            cpu.E = (sr.HSCTLR >> 25) & 1
+        elif self.boot_mode == "mon":
+            cpu.set_mode(Mode.MON)
         cpu.regs[13] = self.ram_end & MASK32
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
@@ -387,7 +446,7 @@ class Machine:
         insns0 = self.engine.instructions
         t0 = time.perf_counter()
         try:
-            stop = self.engine.run(limit, self._tracer(trace))
+            stop = self.engine.run(limit, self._tracer(trace), self.exc.interrupts_possible())
         except RunInterrupted as e:
             self.stop = self._complete(e.stop)
             raise RunInterrupted(self.stop) from None

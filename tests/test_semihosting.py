@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from armsim.exec.context import GuestExit
 from armsim.host import semihosting as shmod
 from armsim.host.semihosting import (
     EACCES,
@@ -45,6 +44,7 @@ from armsim.host.semihosting import (
     SYS_WRITEC,
     Semihosting,
 )
+from armsim.isa.contract import GuestExit
 from tests.helpers import TestMachine as SmallMachine
 
 BLOCK = 0x1000  # parameter blocks

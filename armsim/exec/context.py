@@ -1,89 +1,29 @@
-"""What a decoded operation may touch, gathered once per machine.
+"""Transition name only: the op contract lives in :mod:`armsim.isa.contract`.
 
-Builders (the functions named by encoding rows) receive an :class:`ExecContext`
-and an :class:`InsnInfo` and return an *op*: a zero-argument callable that
-performs the instruction and returns the PC key of the next instruction
-(address, with bit 0 set for Thumb state).  Builders copy what they need from
-the context into closure variables, so the op itself does no attribute lookups
-on the hot path.
+Kept so code written against the old location keeps importing while it moves;
+nothing under ``armsim/isa`` may import this module (tests/test_layering.py).
 """
 
-from __future__ import annotations
+from armsim.isa.contract import (
+    ExecContext,
+    GuestExit,
+    GuestHalt,
+    InsnInfo,
+    Op,
+    SemihostingCall,
+    Undefined,
+    Unpredictable,
+    handles,
+)
 
-from typing import TYPE_CHECKING, Callable, List, Optional
-
-from armsim.signals import GuestExit, GuestHalt, SemihostingCall
-
-if TYPE_CHECKING:
-    from armsim.coproc.bus import CoprocessorBus
-    from armsim.cpu.exceptions import ExceptionModel
-    from armsim.cpu.state import CPUState
-    from armsim.memory import Memory
-
-Op = Callable[[], int]
-
-__all__ = ["ExecContext", "GuestExit", "GuestHalt", "InsnInfo", "Op", "SemihostingCall", "Undefined", "Unpredictable"]
-
-
-class Undefined(Exception):
-    """Raised by a builder: the encoding is UNDEFINED (the op takes the Undefined exception)."""
-
-
-class Unpredictable(Undefined):
-    """Raised by a builder for an UNPREDICTABLE encoding; armsim chooses UNDEFINED.
-
-    The message names the manual section, e.g. ``"A8.8.4: d == 15 with S"``.
-    """
-
-
-class InsnInfo:
-    """Decode-time facts about one instruction."""
-
-    __slots__ = ("addr", "cond", "cond_handled", "key", "nxt", "pc_handled", "pcv", "row_name", "size", "thumb", "word")
-
-    def __init__(self, addr: int, thumb: bool, size: int, word: int, row_name: str = "") -> None:
-        self.addr = addr
-        self.thumb = thumb
-        self.key = addr | 1 if thumb else addr
-        self.size = size
-        self.nxt = (addr + size) & 0xFFFFFFFF | (1 if thumb else 0)
-        # The value of the PC as an operand (A2.3): +8 in ARM state, +4 in Thumb state.
-        self.pcv = (addr + (4 if thumb else 8)) & 0xFFFFFFFF
-        self.word = word
-        # A builder that bakes the PC value in itself sets this, so the engine
-        # does not wrap the op to materialise regs[15].
-        self.pc_handled = False
-        # The instruction's condition (14 = AL).  A builder that checks it inline
-        # in its op (one call less per execution) sets ``cond_handled``; otherwise
-        # build_op wraps the op in ConditionPassed().
-        self.cond = 14
-        self.cond_handled = False
-        self.row_name = row_name
-
-
-class ExecContext:
-    """The machine as decoded operations see it."""
-
-    def __init__(self, cpu: CPUState, mem: Memory, exc: ExceptionModel, bus: CoprocessorBus) -> None:
-        self.cpu = cpu
-        self.regs: List[int] = cpu.regs
-        self.flags: List[int] = cpu.flags
-        self.mem = mem
-        self.exc = exc
-        self.bus = bus
-        self.monitor = mem.monitor
-        # Semihosting entry, called by the engine when an op raises SemihostingCall:
-        # operation in r0, argument in r1, result to r0.  None = semihosting disabled
-        # (the trapping instructions then behave architecturally).
-        self.semihost: Optional[Callable[[], None]] = None
-        # Flush every decoded op (state baked into ops changed).
-        self.flush: Callable[[], None] = lambda: None
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Re-read state that builders bake into ops (CPSR.E, SCTLR.A)."""
-        cpu = self.cpu
-        accessors = self.mem.accessors(bool(cpu.E))
-        (self.read8, self.read16, self.read32, self.write8, self.write16, self.write32) = accessors
-        self.big_endian = bool(cpu.E)
-        self.align_check = bool(cpu.sctlr & 0x2)  # SCTLR.A (B3.12.4)
+__all__ = [
+    "ExecContext",
+    "GuestExit",
+    "GuestHalt",
+    "InsnInfo",
+    "Op",
+    "SemihostingCall",
+    "Undefined",
+    "Unpredictable",
+    "handles",
+]

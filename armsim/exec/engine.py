@@ -16,14 +16,14 @@ line holding decoded code invalidate the affected ops (Memory.code_lines).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 from armsim.errors import GuestError
-from armsim.exec.context import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
-from armsim.isa import a32, t32
-from armsim.isa.build import build_op, conditional_undefined
+from armsim.isa.build import build_op, conditional_undefined, undefined_op
+from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
 from armsim.isa.decoder import Row
-from armsim.memory import CODE_LINE_SHIFT, AlignmentFault, MemoryFault
+from armsim.isa.registry import instruction_set
+from armsim.memory import CODE_LINE_SHIFT, MemoryFault
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 
@@ -48,8 +48,6 @@ class Engine:
         self.mem = ctx.mem
         self.cpu = ctx.cpu
         self.cache: Dict[int, Op] = {}
-        # Thumb addresses decoded inside IT blocks -> their keys (addr | 1 | ITSTATE << 32).
-        self.it_keys: Dict[int, List[int]] = {}
         self.mem.code_lines.clear()
         self.mem.on_code_write = self.invalidate
         self.mem.map_listeners.append(self.flush)
@@ -62,32 +60,25 @@ class Engine:
 
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
-        """(word, size) at a PC key; instruction fetches are little-endian (A3.3.1)."""
+        """(word, size) at a PC key, fetched as the key's instruction set fetches."""
+        iset = instruction_set(key)
         addr = key & 0xFFFFFFFE
         try:
-            if key & 1:
-                hw1 = self.mem.read16(addr)
-                if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
-                    return (hw1 << 16) | self.mem.read16((addr + 2) & MASK32), 4
-                return hw1, 2
-            if addr & 3:
-                raise AlignmentFault(addr, 4, False)
-            return self.mem.read32(addr), 4
+            if iset is None:  # no decoder: one halfword, enough to report the address
+                return self.mem.read16(addr), 2
+            return iset.fetch(self.mem.read16, self.mem.read32, addr)
         except MemoryFault as e:
             raise FetchFault(key, e) from None
 
     def lookup(self, key: int) -> Tuple[Optional[Row], InsnInfo, Dict[str, int]]:
         """Decode without building: (row or None, info, fields)."""
         word, size = self.fetch(key)
-        if key & 1:
-            info = t32.insn_info(key, size, word)
-            row = t32.lookup(word, size)
-        else:
-            info = InsnInfo(key, False, size, word)
-            row = a32.lookup(word)
+        iset = instruction_set(key)
+        if iset is None:
+            return None, InsnInfo(key & 0xFFFFFFFE, bool(key & 1), size, word), {}
+        row, info = iset.decode(key, word, size)
         if row is None:
             return None, info, {}
-        info.row_name = row.name
         return row, info, row.extract(word)
 
     def decode(self, key: int) -> Op:
@@ -96,10 +87,10 @@ class Engine:
         lines = self.mem.code_lines
         lines.add(addr >> CODE_LINE_SHIFT)
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
-        if key >> 32:
-            self.it_keys.setdefault(addr, []).append(key)
         if row is None:
-            # Thumb: the condition is the IT block's (AL outside one), A8.3.
+            if instruction_set(key) is None:
+                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
+            # A Thumb word's condition is its IT block's (AL outside one, A8.3); an ARM word's its cond field.
             cond = info.cond if info.thumb else info.word >> 28
             return conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
         return build_op(self.ctx, row, info, fields)
@@ -107,20 +98,15 @@ class Engine:
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
         cache = self.cache
-        start = (addr - 3) & 0xFFFFFFFE
-        it_keys = self.it_keys
+        start = (addr - 3) & ~1
         for a in range(start, addr + size, 2):
             cache.pop(a, None)
             cache.pop(a | 1, None)
-            if a in it_keys:  # the same Thumb address decoded for other ITSTATEs
-                for k in it_keys.pop(a):
-                    cache.pop(k, None)
 
     def flush(self) -> None:
         """Drop every decoded op (state baked into ops changed: CPSR.E, SCTLR.A, the map)."""
         self.ctx.refresh()
         self.cache.clear()
-        self.it_keys.clear()
 
     # -- run --------------------------------------------------------------------
     def pc_key(self) -> int:
@@ -135,12 +121,14 @@ class Engine:
         cpu.T = key & 1
         cpu.IT = (key >> 32) & 0xFF
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None) -> Stop:
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
+            interrupts: bool = False) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
 
         The record has the kind, the message and the PC (``previous_pc`` too for a failed
         instruction fetch); symbols and instruction text are the machine's to add.  Ctrl-C
-        raises :class:`RunInterrupted` with the PC where the run was.
+        raises :class:`RunInterrupted` with the PC where the run was.  ``interrupts``: first take a pending
+        unmasked interrupt (raised or unmasked between runs).
         """
         cache = self.cache
         exc = self.ctx.exc
@@ -150,6 +138,9 @@ class Engine:
         prev = -1
         done = 0
         try:
+            if interrupts:
+                # An interrupt raised (or unmasked) between runs is taken before the first instruction.
+                pc = exc.check_interrupts(pc)
             while done < max_instructions:
                 n = min(CHUNK, max_instructions - done)
                 i = 0

@@ -43,7 +43,7 @@ Choices (documented behaviour):
   reason named.  SYS_EXIT_EXTENDED (R1 -> [reason, subcode]):
   ADP_Stopped_ApplicationExit exits with the subcode (as a signed 32-bit
   status), other reasons with status 1.  Both raise
-  :class:`~armsim.exec.context.GuestExit`.
+  :class:`~armsim.isa.contract.GuestExit`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from armsim.memory import MemoryFault
 from armsim.signals import GuestExit, OutputError
 
 if TYPE_CHECKING:
-    from armsim.exec.context import ExecContext
+    from armsim.isa.contract import ExecContext
 
 MASK32 = 0xFFFFFFFF
 

@@ -7,10 +7,12 @@ rules every instruction shares, so builders hold only their semantics:
   Undefined exception (B1.9.6), under the instruction's condition (below).
 * A register field naming R15 -> the op first writes the PC-as-operand value
   (A2.3: this instruction's address + 8 in ARM state, + 4 in Thumb) into
-  ``regs[15]`` -- unless the builder baked the value in (``info.pc_handled``).
+  ``regs[15]`` -- unless the builder declared ``handles(op, pc=True)`` (it
+  baked the value in, or the field does not name a PC operand).
 * A condition other than AL -> ConditionPassed() (A8.3.1) guards the op;
   a failed condition just moves to the next instruction.  A builder may
-  check ``info.cond`` inline in its op instead and set ``info.cond_handled``.
+  check ``info.cond`` inline in its op instead and declare
+  ``handles(op, cond=True)``.
 
 One rule for UNDEFINED under a condition.  DDI 0406C A8.3 ("Conditional
 execution of undefined instructions") lets an implementation choose whether
@@ -28,8 +30,8 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined
 from armsim.isa.conditions import COND_PASSED
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles_cond, handles_pc
 from armsim.isa.decoder import Row
 
 _REG_FIELDS = ("Rd", "Rn", "Rm", "Rs", "Rt", "Rt2", "Ra", "RdHi", "RdLo", "Rdn", "Rdm")
@@ -87,10 +89,9 @@ def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int])
     try:
         op = row.builder(ctx, info, **fields)
     except Undefined as e:
-        info.cond_handled = False
         return conditional_undefined(ctx, info, cond, f"{row.name}: {e}" if str(e) else f"UNDEFINED {row.name}")
-    if not info.pc_handled and _reads_pc(fields):
+    if _reads_pc(fields) and not handles_pc(op):
         op = with_pc(op, ctx.regs, info.pcv)
-    if cond != 14 and not info.cond_handled:
+    if cond != 14 and not handles_cond(op):
         op = with_cond(op, cond, ctx.flags, info.nxt)
     return op

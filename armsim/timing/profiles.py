@@ -16,8 +16,8 @@ Cycle costs per operation class will be added here with the timing model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping
 
 from armsim.errors import ConfigError
 
@@ -33,6 +33,8 @@ class CpuProfile:
     wrps: int  # watchpoint register pairs
     ctx_cmps: int  # context-matching capable breakpoints (the highest-numbered ones)
     description: str
+    # CP15 identification registers (B4.1: ID_PFR0 ... CCSIDR per CSSELR), name -> value.
+    ids: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def variant(self) -> int:
@@ -63,6 +65,15 @@ PROFILES: Dict[str, CpuProfile] = {
             wrps=4,
             ctx_cmps=2,
             description="ARM Cortex-A15 r2p1 (ARMv7-A, Virtualization and Security Extensions, v7.1 debug)",
+            # Cortex-A15 TRM (DDI 0438) chapter 4 reset values.
+            ids={
+                "CTR": 0x8444C004, "TCMTR": 0, "TLBTR": 0, "MPIDR": 0x80000000, "REVIDR": 0,
+                "ID_PFR0": 0x00001131, "ID_PFR1": 0x00011011, "ID_DFR0": 0x02010555, "ID_AFR0": 0,
+                "ID_MMFR0": 0x10201105, "ID_MMFR1": 0x20000000, "ID_MMFR2": 0x01240000, "ID_MMFR3": 0x02102211,
+                "ID_ISAR0": 0x02101110, "ID_ISAR1": 0x13112111, "ID_ISAR2": 0x21232041, "ID_ISAR3": 0x11112131,
+                "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
+                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x711FE07A,
+            },
         ),
         CpuProfile(
             name="cortex-a7",
@@ -72,6 +83,15 @@ PROFILES: Dict[str, CpuProfile] = {
             wrps=4,
             ctx_cmps=2,
             description="ARM Cortex-A7 r0p5 (ARMv7-A, Virtualization and Security Extensions, v7.1 debug)",
+            # Cortex-A7 TRM (DDI 0464) chapter 4 reset values.
+            ids={
+                "CTR": 0x84448003, "TCMTR": 0, "TLBTR": 0, "MPIDR": 0x80000000, "REVIDR": 0,
+                "ID_PFR0": 0x00001131, "ID_PFR1": 0x00011011, "ID_DFR0": 0x02010555, "ID_AFR0": 0,
+                "ID_MMFR0": 0x10101105, "ID_MMFR1": 0x40000000, "ID_MMFR2": 0x01240000, "ID_MMFR3": 0x02102211,
+                "ID_ISAR0": 0x02101110, "ID_ISAR1": 0x13112111, "ID_ISAR2": 0x21232041, "ID_ISAR3": 0x11112131,
+                "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
+                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x707FE07A,
+            },
         ),
     )
 }

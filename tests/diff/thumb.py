@@ -25,8 +25,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from armsim.cpu.psr import ITAdvance
-from armsim.exec.context import Undefined
 from armsim.isa import t32
+from armsim.isa.contract import Undefined
 from armsim.isa.decoder import Row
 from tests.diff import harness as h
 from tests.diff.harness import CODE, MEM_SIZE, WINDOW, ArmsimSide, Mismatch, Result, State, record

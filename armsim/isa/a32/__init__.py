@@ -3,15 +3,19 @@
 Each submodule lists the rows of one class of A5 ("ROWS": conditional space,
 cond != 1111; "UNCOND_ROWS": the unconditional space of A5.7).  The two tables
 are compiled here, with the overlap check, at import.  A word that no row
-matches is UNDEFINED.
+matches is UNDEFINED.  The module registers the A32 instruction set (T = 0)
+in :mod:`armsim.isa.registry`, through which the engine reaches it.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from armsim.isa.a32 import branch, coproc, dp, ldst, media, mul, system
+from armsim.isa.contract import InsnInfo
 from armsim.isa.decoder import DecodeTable, Item, Row
+from armsim.isa.registry import InstructionSet, register
+from armsim.memory import AlignmentFault
 
 _MODULES = (dp, mul, media, ldst, branch, system, coproc)
 
@@ -48,3 +52,22 @@ def lookup(word: int) -> Optional[Row]:
 
 def all_rows() -> List[Row]:
     return A32_COND.rows() + A32_UNCOND.rows()
+
+
+def fetch(read16: Callable[[int], int], read32: Callable[[int], int], addr: int) -> Tuple[int, int]:
+    """An A32 instruction is one word at a word-aligned address (A3.3.1, A2.8)."""
+    if addr & 3:
+        raise AlignmentFault(addr, 4, False)
+    return read32(addr), 4
+
+
+def decode(key: int, word: int, size: int) -> Tuple[Optional[Row], InsnInfo]:
+    """The row encoding ``word`` at PC key ``key`` (None: UNDEFINED) and its InsnInfo."""
+    info = InsnInfo(key & 0xFFFFFFFE, False, size, word)
+    row = lookup(word)  # the module attribute, looked up per call
+    if row is not None:
+        info.row_name = row.name
+    return row, info
+
+
+register(InstructionSet("A32", 0, fetch, decode))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.bits import SignExtend
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Item, Row
 from armsim.isa.ops import branch as ops
 

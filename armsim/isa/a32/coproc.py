@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Tuple
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Item, Row
 from armsim.isa.ops import coproc as ops
 

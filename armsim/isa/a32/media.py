@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Callable, List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.bits import DecodeImmShift
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import media as ops
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import mul as ops
 

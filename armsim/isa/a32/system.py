@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Any, Callable, List
 
 from armsim.cpu.modes import VALID_MODES, Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.bits import ARMExpandImm
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import system as ops
 

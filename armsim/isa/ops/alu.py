@@ -35,11 +35,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
 from armsim.isa.conditions import COND_PASSED
-from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey, exception_return_problem
+from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
+from armsim.isa.ops.common import ALUWritePC
 
 MASK32 = 0xFFFFFFFF
 
@@ -320,11 +321,10 @@ def _write_pc_fn(thumb: bool) -> Callable[[int], int]:
 
 
 def _exception_return_fn(ctx: ExecContext, info: InsnInfo) -> Callable[[int], int]:
-    """B9.3.20 SUBS PC, LR and related instructions: branch to ``result``, CPSR <- SPSR."""
+    """B9.3.20 SUBS PC, LR and related instructions: ExceptionReturn(result, SPSR[])."""
     cpu = ctx.cpu
     take = ctx.exc.TakeUndefInstrException
     key = info.key
-    t = 1 if info.thumb else 0
 
     def eret(result: int) -> int:
         mode = cpu.mode
@@ -333,12 +333,12 @@ def _exception_return_fn(ctx: ExecContext, info: InsnInfo) -> Callable[[int], in
         if mode == Mode.USR or mode == Mode.SYS:
             # UNPREDICTABLE (B9.3.20) in User and System modes: we choose UNDEFINED.
             return take(key, "B9.3.20: exception return in User or System mode (UNPREDICTABLE)")
-        cpu.T = t
         spsr = cpu.spsr[mode]
-        why = exception_return_problem(cpu, spsr)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
-            return take(key, f"B9.3.20: {why} (UNPREDICTABLE)")
-        return ExceptionReturnKey(cpu, result, spsr)
+            # UNPREDICTABLE (B1.3.3 CPSRWriteByInstr): we choose UNDEFINED.
+            return take(key, f"B9.3.20: exception return to {why} (UNPREDICTABLE)")
+        return ExceptionReturn(cpu, result, spsr)
 
     return eret
 
@@ -378,8 +378,6 @@ def _make(
     reads = [m, s] if form != "imm" else []
     if spec.reads_n:
         reads.append(n)
-    if 15 not in reads:
-        info.pc_handled = True
     t: Any = None
     if setflags and dest == "reg":
         if not spec.logical:
@@ -390,9 +388,9 @@ def _make(
             t = _LOGIC_SHIFTED
     conditional = info.cond != 14
     passed = COND_PASSED[info.cond] if conditional else None
-    info.cond_handled = True
     factory = _factory(op, form, setflags, dest, conditional)
-    return factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
+    fn = factory(ctx.regs, ctx.flags, d, n, m, s, imm, k, j, t, info.nxt, wpc, eret, passed)
+    return handles(fn, pc=15 not in reads, cond=True)
 
 
 # -- builders -------------------------------------------------------------------
@@ -415,8 +413,7 @@ def dp_immediate(
         # constant, from Align(PC, 4) (which is the PC value itself in ARM state).
         base = info.pcv & ~3
         value = (base + imm32 if op == "ADD" else base - imm32) & MASK32
-        info.pc_handled = True
-        return _make(ctx, info, "MOV", "imm", d, 0, False, imm=value)
+        return _make(ctx, info, "MOV", "imm", d, 0, False, imm=value)  # reads no register
     return _make(ctx, info, op, "imm", d, n, setflags, imm=imm32, carry=carry)
 
 
@@ -464,13 +461,12 @@ def MOVT(ctx: ExecContext, info: InsnInfo, d: int, imm16: int) -> Op:
     regs = ctx.regs
     nxt = info.nxt
     hi = imm16 << 16
-    info.pc_handled = True
 
     def op() -> int:
         regs[d] = regs[d] & 0xFFFF | hi
         return nxt
 
-    return op
+    return handles(op, pc=True)
 
 
 def CLZ(ctx: ExecContext, info: InsnInfo, d: int, m: int) -> Op:

@@ -8,8 +8,8 @@ clears bit 1, as :func:`armsim.isa.ops.common.BXWritePC` does.
 
 from __future__ import annotations
 
-from armsim.exec.context import ExecContext, InsnInfo, Op
 from armsim.isa.conditions import COND_PASSED
+from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.isa.ops.common import BranchWritePC, BXWritePC
 
 MASK32 = 0xFFFFFFFF
@@ -21,7 +21,6 @@ def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
     ``info.cond`` is checked inline (ConditionPassed, A8.3.1): conditional
     branches are the most frequent conditional instructions.
     """
-    info.pc_handled = True
     target = BranchWritePC(info.pcv + imm32, info.thumb)
     cond = info.cond
     if cond == 14:
@@ -29,8 +28,7 @@ def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
         def op() -> int:
             return target
 
-        return op
-    info.cond_handled = True
+        return handles(op, pc=True)
     passed = COND_PASSED[cond]
     flags = ctx.flags
     nxt = info.nxt
@@ -40,7 +38,7 @@ def B(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
             return target
         return nxt
 
-    return op_cond
+    return handles(op_cond, pc=True, cond=True)
 
 
 def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -> Op:
@@ -49,7 +47,6 @@ def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -
     The target instruction set is ``to_thumb``; an ARM target is Align(PC, 4) + imm32,
     a Thumb target PC + imm32.
     """
-    info.pc_handled = True
     regs = ctx.regs
     lr = info.nxt  # ARM: PC - 4; Thumb: PC<31:1>:'1' (the next instruction's key)
     base = info.pcv if to_thumb else info.pcv & ~3
@@ -59,20 +56,19 @@ def BL_immediate(ctx: ExecContext, info: InsnInfo, imm32: int, to_thumb: bool) -
         regs[14] = lr
         return target
 
-    return op
+    return handles(op, pc=True)
 
 
 def BX(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
     """A8.8.27 BX: BXWritePC(R[m])."""
     regs = ctx.regs
     if m == 15:
-        info.pc_handled = True
         target = BXWritePC(info.pcv)
 
         def op_pc() -> int:
             return target
 
-        return op_pc
+        return handles(op_pc, pc=True)
     if m == 14:
 
         def op_lr() -> int:

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Tuple
 
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
-from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC, exception_return_problem
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles
+from armsim.isa.ops.common import LoadWritePC
 from armsim.memory import AlignmentFault
 
 M = 0xFFFFFFFF
@@ -188,13 +189,11 @@ def _load_imm(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, imm3
     regs = ctx.regs
     nxt = info.nxt
     if t == 15:
-        if n != 15:
-            info.pc_handled = True
 
         def const() -> int:
             return imm32
 
-        return _load_pc(ctx, info, rd, n, const, add, index, wback)
+        return handles(_load_pc(ctx, info, rd, n, const, add, index, wback), pc=n != 15)
     d = imm32 if add else -imm32
     if not wback:
         dd = d if index else 0
@@ -229,9 +228,7 @@ def _load_reg(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, m: i
     nxt = info.nxt
     off = _shifted(ctx, m, shift_t, shift_n)
     if t == 15:
-        if n != 15 and m != 15:
-            info.pc_handled = True
-        return _load_pc(ctx, info, rd, n, off, add, index, wback)
+        return handles(_load_pc(ctx, info, rd, n, off, add, index, wback), pc=n != 15 and m != 15)
     if index and not wback and shift_t == SRType_LSL:
         k = shift_n
         if k == 0:
@@ -302,7 +299,6 @@ def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: i
     nxt = info.nxt
     base = info.pcv & ~3
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
-    info.pc_handled = True
     if t == 15:
         if addr & 3:
             take = ctx.exc.TakeUndefInstrException
@@ -313,18 +309,18 @@ def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: i
                 # UNPREDICTABLE (A8.8.64): unaligned address for a load to the PC; we choose UNDEFINED.
                 return take(key, "UNPREDICTABLE load to the PC from an unaligned address")
 
-            return op_pc_bad
+            return handles(op_pc_bad, pc=True)
 
         def op_pc() -> int:
             return LoadWritePC(rd(addr))
 
-        return op_pc
+        return handles(op_pc, pc=True)
 
     def op() -> int:
         regs[t] = rd(addr)
         return nxt
 
-    return op
+    return handles(op, pc=True)
 
 
 def _store_imm(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, imm32: int, index: bool, add: bool,
@@ -555,7 +551,6 @@ def LDRD_literal(ctx: ExecContext, info: InsnInfo, t: int, t2: int, imm32: int, 
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
     addr2 = (addr + 4) & 0xFFFFFFFF
     bad = bool(addr & 3)
-    info.pc_handled = True
 
     def op() -> int:
         if bad:
@@ -565,7 +560,7 @@ def LDRD_literal(ctx: ExecContext, info: InsnInfo, t: int, t2: int, imm32: int, 
         regs[t] = v
         return nxt
 
-    return op
+    return handles(op, pc=True)
 
 
 def LDRD_register(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, m: int, index: bool, add: bool,
@@ -742,11 +737,10 @@ def LDM_any(ctx: ExecContext, info: InsnInfo, n: int, registers: int, wback: boo
     rl = _reg_tuple(registers, 15)
     pc = bool(registers & 0x8000)
     sd, wd = _block(len(rl) + pc, increment, wordhigher)
-    if n != 15:
-        info.pc_handled = True  # the list's PC is written, never read
     slow = _ldm_loop(ctx, info, n, rl, pc, wback, sd, wd)
     factory = _block_factory(True, n, rl, pc, wback, sd, wd, increment)
-    return factory(ctx.regs, ctx.read32, info.nxt, slow)
+    # The list's PC is written, never read: only a base of R15 reads the PC.
+    return handles(factory(ctx.regs, ctx.read32, info.nxt, slow), pc=n != 15)
 
 
 def _ldm_loop(ctx: ExecContext, info: InsnInfo, n: int, rl: Tuple[int, ...], pc: bool, wback: bool, sd: int,
@@ -970,14 +964,14 @@ def LDM_exception_return(ctx: ExecContext, info: InsnInfo, n: int, registers: in
             a = (a + 4) & 0xFFFFFFFF
         new_pc = read32(a)
         spsr = spsrs[cpu.mode]
-        why = exception_return_problem(cpu, spsr)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
-            return take(key, f"B9.3.4: {why} (UNPREDICTABLE)")
+            return take(key, f"B9.3.4: exception return to {why} (UNPREDICTABLE)")
         for i, v in zip(rl, vals):
             regs[i] = v
         if do_wb:
             regs[n] = (b + wd) & 0xFFFFFFFF
-        return ExceptionReturnKey(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 
@@ -1153,12 +1147,11 @@ def SWP(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, size: int) ->
 # --------------------------------------------------------------------------
 def _nop(info: InsnInfo) -> Op:
     nxt = info.nxt
-    info.pc_handled = True
 
     def op() -> int:
         return nxt
 
-    return op
+    return handles(op, pc=True)
 
 
 def PLD_immediate(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, add: bool, is_pldw: bool) -> Op:

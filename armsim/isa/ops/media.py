@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Tuple
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.bits import SRType_ASR, SRType_LSL
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 
 M32 = 0xFFFFFFFF
 B16 = 0x80008000  # the sign bits of both halfwords

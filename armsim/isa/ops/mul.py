@@ -14,7 +14,7 @@ and a halfword h is ((h & 0xFFFF) ^ 0x8000) - 0x8000.
 
 from __future__ import annotations
 
-from armsim.exec.context import ExecContext, InsnInfo, Op
+from armsim.isa.contract import ExecContext, InsnInfo, Op
 
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF

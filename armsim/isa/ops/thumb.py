@@ -8,7 +8,7 @@ decoded for that ITSTATE, so ``info.nxt`` already carries ``ITAdvance``.
 from __future__ import annotations
 
 from armsim.cpu.psr import ITAdvance
-from armsim.exec.context import ExecContext, InsnInfo, Op
+from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 
 __all__ = ["CBZ", "IT", "TBB", "ITAdvance", "ITSTATE_of", "InITBlock", "LastInITBlock"]
 
@@ -33,12 +33,11 @@ def LastInITBlock(itstate: int) -> bool:
 def IT(ctx: ExecContext, info: InsnInfo, firstcond: int, mask: int) -> Op:
     """A8.8.54 IT: ITSTATE<7:0> = firstcond:mask for the instructions that follow."""
     target = (info.nxt & MASK32) | (((firstcond << 4) | mask) << 32)
-    info.pc_handled = True
 
     def op() -> int:
         return target
 
-    return op
+    return handles(op, pc=True)
 
 
 def CBZ(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, nonzero: bool) -> Op:
@@ -46,25 +45,23 @@ def CBZ(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, nonzero: bool) -> 
     regs = ctx.regs
     nxt = info.nxt
     target = ((info.pcv + imm32) & MASK32) | 1
-    info.pc_handled = True
     if nonzero:
 
         def op_nz() -> int:
             return target if regs[n] else nxt
 
-        return op_nz
+        return handles(op_nz, pc=True)
 
     def op_z() -> int:
         return nxt if regs[n] else target
 
-    return op_z
+    return handles(op_z, pc=True)
 
 
 def TBB(ctx: ExecContext, info: InsnInfo, n: int, m: int, is_tbh: bool) -> Op:
     """A8.8.238 TBB, TBH: BranchWritePC(PC + 2 * table[R[m]]), the table at R[n] (PC + 4 for n == 15)."""
     regs = ctx.regs
     pcv = info.pcv
-    info.pc_handled = True
     if is_tbh:
         read16 = ctx.read16
 
@@ -72,11 +69,11 @@ def TBB(ctx: ExecContext, info: InsnInfo, n: int, m: int, is_tbh: bool) -> Op:
             base = pcv if n == 15 else regs[n]
             return ((pcv + 2 * read16((base + (regs[m] << 1)) & MASK32)) & MASK32) | 1
 
-        return op_h
+        return handles(op_h, pc=True)
     read8 = ctx.read8
 
     def op_b() -> int:
         base = pcv if n == 15 else regs[n]
         return ((pcv + 2 * read8((base + regs[m]) & MASK32)) & MASK32) | 1
 
-    return op_b
+    return handles(op_b, pc=True)

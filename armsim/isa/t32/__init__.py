@@ -14,11 +14,12 @@ builder gets the IT behaviour through ``info.cond`` / ``info.nxt`` alone.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
-from armsim.exec.context import InsnInfo
+from armsim.isa.contract import InsnInfo
 from armsim.isa.decoder import DecodeTable, Item, Row
 from armsim.isa.ops.thumb import ITAdvance
+from armsim.isa.registry import InstructionSet, register
 
 MASK32 = 0xFFFFFFFF
 
@@ -74,3 +75,23 @@ def insn_info(key: int, size: int, word: int) -> InsnInfo:
 def all_rows() -> List[Row]:
     t16, t32 = tables()
     return t16.rows() + t32.rows()
+
+
+def fetch(read16: Callable[[int], int], read32: Callable[[int], int], addr: int) -> Tuple[int, int]:
+    """A Thumb instruction is one halfword, or two when hw1<15:11> says so (A6.1); little-endian (A3.3.1)."""
+    hw1 = read16(addr)
+    if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
+        return (hw1 << 16) | read16((addr + 2) & MASK32), 4
+    return hw1, 2
+
+
+def decode(key: int, word: int, size: int) -> Tuple[Optional[Row], InsnInfo]:
+    """The row encoding ``word`` at PC key ``key`` (None: UNDEFINED) and its InsnInfo (ITSTATE from the key)."""
+    info = insn_info(key, size, word)
+    row = lookup(word, size)
+    if row is not None:
+        info.row_name = row.name
+    return row, info
+
+
+register(InstructionSet("T32", 1, fetch, decode))

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import List
 
 from armsim.cpu.modes import VALID_MODES, Mode
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.a32 import coproc as a32c
 from armsim.isa.a32 import system as a32s
 from armsim.isa.bits import SignExtend
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import alu, branch, ldst
 from armsim.isa.ops import system as ops

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.ops.thumb import InITBlock, ITSTATE_of, LastInITBlock
 
 Builder = Callable[..., Op]

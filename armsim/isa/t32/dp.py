@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.bits import DecodeImmShift, ThumbExpandImm_C
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import alu, media
 from armsim.isa.t32.common import Builder, no_pc_sp

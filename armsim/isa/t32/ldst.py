@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Callable, List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.bits import SRType_LSL
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import ldst, thumb
 from armsim.isa.t32.common import fixed, last_or_outside_it, no_pc_sp

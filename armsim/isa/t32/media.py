@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.a32 import media as a32m
 from armsim.isa.a32 import mul as a32x
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import alu
 from armsim.isa.ops import media as ops

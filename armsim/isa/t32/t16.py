@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import List
 
-from armsim.exec.context import ExecContext, InsnInfo, Op, Undefined, Unpredictable
 from armsim.isa.bits import DecodeImmShift, SignExtend, SRType_LSL
 from armsim.isa.build import with_pc
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, Unpredictable, handles
 from armsim.isa.decoder import Group, Item, Row
 from armsim.isa.ops import alu, branch, ldst, media, mul, system, thumb
 from armsim.isa.t32.common import Builder, in_it, last_or_outside_it, not_in_it
@@ -105,8 +105,8 @@ def t16_add_hi(ctx: ExecContext, info: InsnInfo, DN: int, Rm: int, Rdn: int) -> 
         return alu.dp_register(ctx, info, "ADD", d, d, Rm, SRType_LSL, 0, False)
     last_or_outside_it(info, "ADD PC")
     op = alu.dp_register(ctx, info, "ADD", d, d, Rm, SRType_LSL, 0, False)
-    info.pc_handled = True  # the PC is an operand through d, not through a field build_op sees
-    return with_pc(op, ctx.regs, info.pcv)
+    # the PC is an operand through d, not through a field build_op sees
+    return handles(with_pc(op, ctx.regs, info.pcv), pc=True)
 
 
 def t16_cmp_hi(ctx: ExecContext, info: InsnInfo, N: int, Rm: int, Rn: int) -> Op:
