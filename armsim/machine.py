@@ -47,6 +47,8 @@ from armsim.coproc.system import SystemCoprocessors
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
+from armsim.debug.events import DebugUnit
+from armsim.debug.registers import DebugRegisters
 from armsim.errors import ConfigError, GuestError
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
@@ -176,13 +178,20 @@ class Machine:
             raise ConfigError(f"cannot allocate {self.ram_size} bytes of RAM") from None
         self.exc = ExceptionModel(self._cpu)
         self.bus = CoprocessorBus()
+        # C6.4: the v7.1 debug registers are CP14 (opc1 = 0); the unit turns them into events.
+        self.debug_regs = DebugRegisters(self.profile)
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
+        self.debug = DebugUnit(self.debug_regs, self._cpu, self.exc)
+        self.ctx.debug = self.debug
         self.engine = Engine(self.ctx)
         # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
         self.bus.listeners.append(self.engine.flush)
         self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
         self.cp14 = self.system.cp14
         self.cp15 = self.system.cp15
+        self.debug.flush = self.engine.flush
+        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
+        self.cp14.add_provider(self.debug_regs)
         self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None
@@ -274,6 +283,7 @@ class Machine:
         elif self.boot_mode == "mon":
             cpu.set_mode(Mode.MON)
         cpu.regs[13] = self.ram_end & MASK32
+        self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
         self.last_stop = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.isa.build import build_op, conditional_undefined, undefined_op
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
@@ -89,11 +90,19 @@ class Engine:
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
         if row is None:
             if instruction_set(key) is None:
-                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
-            # A Thumb word's condition is its IT block's (AL outside one, A8.3); an ARM word's its cond field.
-            cond = info.cond if info.thumb else info.word >> 28
-            return conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
-        return build_op(self.ctx, row, info, fields)
+                op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
+            else:
+                # A Thumb word's condition is its IT block's (AL outside one, A8.3); an ARM word's its cond field.
+                cond = info.cond if info.thumb else info.word >> 28
+                op = conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
+        else:
+            op = build_op(self.ctx, row, info, fields)
+        debug = self.ctx.debug
+        if debug is not None and debug.breakpoints_armed:
+            # C3.3: a breakpoint is checked before the instruction executes, so it has
+            # priority over the instruction's own UNDEFINED or Hyp trap.
+            op = debug.wrap_op(op, addr, info.thumb, info.key)
+        return op
 
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
@@ -170,6 +179,11 @@ class Engine:
                                 raise
                             raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
                         prev = e.key
+                except WatchpointHit as e:
+                    done += i + 1
+                    debug = self.ctx.debug
+                    assert debug is not None  # only its checked accessors raise it
+                    prev, pc = pc, debug.take_watchpoint(pc, e)
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.

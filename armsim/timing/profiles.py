@@ -35,6 +35,9 @@ class CpuProfile:
     description: str
     # CP15 identification registers (B4.1: ID_PFR0 ... CCSIDR per CSSELR), name -> value.
     ids: Mapping[str, int] = field(default_factory=dict)
+    # C11.11 DBGDEVID / DBGDEVID1 (Cortex-A7 TRM DDI 0464F 10.4.21; QEMU's A15/A7 models).
+    dbgdevid: int = 0x01110F13
+    dbgdevid1: int = 0
 
     @property
     def variant(self) -> int:
@@ -92,6 +95,7 @@ PROFILES: Dict[str, CpuProfile] = {
                 "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
                 "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x707FE07A,
             },
+            dbgdevid1=1,
         ),
     )
 }

@@ -25,6 +25,7 @@ from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
 from armsim.cpu.sysregs import HCR, SCR
+from armsim.debug.layouts import MOE_BKPT
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
@@ -506,10 +507,13 @@ def BKPT(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
     addr = info.addr
     nxt = info.nxt
     why = f"BKPT #{imm32:#x} at {addr:#010x} (debug event)"
+    debug = ctx.debug
 
     def op() -> int:
         if semihosting and ctx.semihost is not None:
             raise SemihostingCall(nxt)
+        if debug is not None:
+            debug.regs.set_moe(MOE_BKPT)  # C11.11 DBGDSCR.MOE = 0b0011, BKPT instruction
         return pabt(key, addr, FS_DEBUG, why)
 
     return op
