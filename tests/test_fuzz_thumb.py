@@ -11,7 +11,6 @@ instruction executes, takes an exception, or halts), and the state stays well fo
 from __future__ import annotations
 
 import random
-import struct
 from collections import Counter
 
 import pytest
