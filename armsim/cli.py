@@ -46,6 +46,7 @@ import armsim
 from armsim.errors import ConfigError, ElfLoadError
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
+from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
 
 EXIT_LIMIT = 124
@@ -114,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                         f"(default {DEFAULT_CPU})")
     run.add_argument("--max-insns", type=_positive_int, default=DEFAULT_MAX_INSNS, metavar="N",
                      help=f"stop a runaway guest after N instructions (default {DEFAULT_MAX_INSNS:,})")
+    run.add_argument("--timing", choices=LEVELS, default=DEFAULT_LEVEL,
+                     help="cycle model: off (cycles = instructions), fast (static cost per operation), "
+                          f"pipeline (issue, interlocks, branch prediction; default {DEFAULT_LEVEL})")
+    run.add_argument("--caches", action="store_true", help="model the profile's L1 caches (--timing pipeline)")
     run.add_argument("--trace", nargs="?", const="-", default=None, metavar="FILE",
                      help="trace each executed instruction on stderr, or into FILE")
     run.add_argument("--trace-format", choices=("text", "jsonl"), default="text",
@@ -172,7 +177,7 @@ def _trace_sink(args: argparse.Namespace, machine: Machine) -> Tuple[Any, Option
     return sink, fh
 
 
-def _summary(result: RunResult) -> Table:
+def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
     table = Table(title="armsim run", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
@@ -182,6 +187,13 @@ def _summary(result: RunResult) -> Table:
         table.add_row("message", result.message)
     table.add_row("instructions", f"{result.instructions:,}")
     table.add_row("cycles", f"{result.cycles:,}")
+    if timing is not None:
+        table.add_row("timing", f"{timing.profile.name}, {timing.level}")
+        table.add_row("IPC", f"{timing.ipc:.3f}")
+        total = timing.cycles
+        if timing.level != "off" and total:
+            parts = [f"{k} {v:,} ({100 * v / total:.1f}%)" for k, v in timing.breakdown().items() if v]
+            table.add_row("cycle breakdown", ", ".join(parts))
     table.add_row("wall time", f"{result.wall_time:.3f} s")
     table.add_row("MIPS", f"{result.mips:.2f}")
     exc = ", ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in sorted(result.exceptions.items()))
@@ -218,7 +230,8 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
         stdin = getattr(sys.stdin, "buffer", None)
         machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
-                          argv=[Path(elf).name, *guest_args], stdin=stdin, boot_mode=args.boot_mode)
+                          argv=[Path(elf).name, *guest_args], stdin=stdin, boot_mode=args.boot_mode,
+                          timing=args.timing, caches=args.caches)
         machine.load_elf(elf)
     except (ElfLoadError, ConfigError) as e:
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
@@ -250,7 +263,7 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         text = stop.message if stop.kind is StopKind.OUTPUT_ERROR else "cannot write the guest's standard output"
         err.print(f"armsim: error: {text}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_OUTPUT_ERROR
-    err.print(_summary(result))
+    err.print(_summary(result, machine.timing))
     if stop.kind is StopKind.EXIT:
         assert result.exit_code is not None
         return result.exit_code & 0xFF

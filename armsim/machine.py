@@ -53,11 +53,13 @@ from armsim.errors import ConfigError, GuestError
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.isa.conditions import COND_PASSED
-from armsim.isa.contract import ExecContext
+from armsim.isa.contract import ExecContext, InsnInfo, Op
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
+from armsim.timing.model import DEFAULT_LEVEL, Timing, check_level
+from armsim.timing.pmu import PMU, PmuCoprocessor
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
@@ -83,8 +85,9 @@ class RunResult:
     ``instructions``, ``exceptions``, ``output`` and ``error_output`` cover
     this call only.  ``instructions`` counts every instruction the CPU
     started, including one that aborted (so a handler that faults on itself
-    still reaches the instruction limit).  ``cycles`` equals ``instructions`` until the timing
-    model arrives.  ``exit_code`` is set only when the guest exited
+    still reaches the instruction limit).  ``cycles`` is the timing model's count for
+    this call (``Machine.timing`` has the totals and the breakdown; with
+    ``timing="off"`` it equals ``instructions``).  ``exit_code`` is set only when the guest exited
     (:attr:`StopReason.EXIT`); it is the guest's status as a signed 32-bit value.
     """
 
@@ -152,12 +155,17 @@ class Machine:
         stderr: Sink = None,
         stdin: Optional[IO[bytes]] = None,
         boot_mode: str = "svc",
+        timing: str = DEFAULT_LEVEL,
+        caches: bool = False,
     ) -> None:
         """``stdout``/``stderr``: where console output goes (default the process's
         streams; ``False`` = capture only).  ``stdin``: console input (default
         none: the guest reads end-of-file).  ``boot_mode``: ``svc`` (Secure SVC,
         the default), ``hyp`` (Non-secure Hyp mode, as QEMU's ``-M
-        virt,virtualization=on``) or ``mon`` (Secure Monitor mode); see reset()."""
+        virt,virtualization=on``) or ``mon`` (Secure Monitor mode); see reset().
+        ``timing``: the cycle model's level, ``"off"``, ``"fast"`` (default) or
+        ``"pipeline"``; ``caches``: model the profile's L1 caches (pipeline level
+        only), see :mod:`armsim.timing.model`."""
         self.profile: CpuProfile = get_profile(cpu)
         if boot_mode not in BOOT_MODES:
             raise ConfigError(f"unknown boot mode {boot_mode!r} (valid: {', '.join(BOOT_MODES)})")
@@ -193,6 +201,22 @@ class Machine:
         # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
         self.cp14.add_provider(self.debug_regs)
         self.exc.handler_missing = self._handler_missing
+        exc_counts = self.exc.counts
+        self.timing = Timing(self.profile, check_level(timing), caches,
+                             instructions=self.engine.live_instructions,
+                             exceptions=lambda: sum(exc_counts.values()))
+        if self.timing.level != "off":
+            decorate = self.timing.decorate
+            regs = self._cpu.regs
+
+            def decorate_op(op: Op, row_name: str, info: InsnInfo, fields: Dict[str, int]) -> Op:
+                return decorate(op, row_name, info, fields, regs)
+
+            self.engine.decorate = decorate_op
+        self.pmu = PMU(self.timing)
+        if self.bus.get(15) is None:
+            # Until the CP15 register store is attached, CP15 is the PMU and the ID registers alone.
+            self.bus.attach(15, PmuCoprocessor(self.pmu, self.profile))
 
         self.image: Optional[ElfImage] = None
         self.semihosting: Optional[Semihosting] = None
@@ -286,6 +310,8 @@ class Machine:
         self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
+        self.timing.reset()
+        self.pmu.reset()
         self.last_stop = None
         self.stop = None
         self.exit_code = None
@@ -454,6 +480,7 @@ class Machine:
         err0 = len(sh.stderr.captured) if sh is not None else 0
         counts0 = dict(self.exc.counts)
         insns0 = self.engine.instructions
+        cycles0 = self.timing.cycles
         t0 = time.perf_counter()
         try:
             stop = self.engine.run(limit, self._tracer(trace), self.exc.interrupts_possible())
@@ -478,7 +505,7 @@ class Machine:
             stop_reason=stop.reason,
             message=stop.render(),
             instructions=n,
-            cycles=n,
+            cycles=self.timing.cycles - cycles0,
             wall_time=wall,
             mips=(n / wall / 1e6) if wall > 0 else 0.0,
             exceptions=exceptions,
@@ -512,7 +539,7 @@ class Machine:
         self.close()
 
     def __repr__(self) -> str:
-        return (f"<Machine {self.profile.name} RAM {self.ram_base:#010x}+{self.ram_size:#x} "
+        return (f"<Machine {self.profile.name} timing={self.timing.level} RAM {self.ram_base:#010x}+{self.ram_size:#x} "
                 f"pc={self._cpu.regs[15]:#010x} insns={self.engine.instructions}>")
 
 

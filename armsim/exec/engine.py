@@ -16,6 +16,8 @@ line holding decoded code invalidate the affected ops (Memory.code_lines).
 from __future__ import annotations
 
 import dataclasses
+import sys
+from types import FrameType
 from typing import Callable, Dict, Optional, Tuple
 
 from armsim.debug.events import WatchpointHit
@@ -58,6 +60,10 @@ class Engine:
         # The exact instruction count while a semihosting call runs (time calls).
         self.now = 0
         self.last_exit_code: Optional[int] = None
+        # Called with (op, row name or "", info, fields) after each decode; returns the op to cache.
+        self.decorate: Optional[Callable[[Op, str, InsnInfo, Dict[str, int]], Op]] = None
+        # The frame of the running ``run`` call (read by live_instructions).
+        self._run_frame: Optional[FrameType] = None
 
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
@@ -97,6 +103,9 @@ class Engine:
                 op = conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
         else:
             op = build_op(self.ctx, row, info, fields)
+        if self.decorate is not None:
+            # The timing model prices the op once, here (armsim.timing.model.Timing.decorate).
+            op = self.decorate(op, row.name if row is not None else "", info, fields)
         debug = self.ctx.debug
         if debug is not None and debug.breakpoints_armed:
             # C3.3: a breakpoint is checked before the instruction executes, so it has
@@ -118,6 +127,19 @@ class Engine:
         self.cache.clear()
 
     # -- run --------------------------------------------------------------------
+    def live_instructions(self) -> int:
+        """Instructions retired so far, exact while an op runs (a PMU read, a timing query).
+
+        The run loop keeps its count in locals (``done`` chunks + ``i`` in the current
+        chunk, the same sum a semihosting call sees as :attr:`now`); this cold path reads
+        them from the running frame instead of making the loop publish them.
+        """
+        frame = self._run_frame
+        if frame is None:
+            return self.instructions
+        loc = frame.f_locals
+        return self.instructions + int(loc.get("done", 0)) + int(loc.get("i", 0))
+
     def pc_key(self) -> int:
         cpu = self.cpu
         if cpu.T:
@@ -142,6 +164,8 @@ class Engine:
         cache = self.cache
         exc = self.ctx.exc
         pc = self.pc_key()
+        outer = self._run_frame
+        self._run_frame = sys._getframe()
         # The instruction executed before the current one: ``prev, pc = pc, op()`` assigns
         # only when the op returns, so after a failed fetch ``prev`` is the branch that got there.
         prev = -1
@@ -226,6 +250,7 @@ class Engine:
         except KeyboardInterrupt:
             raise RunInterrupted(self._stop(StopKind.INTERRUPTED, "interrupted", pc, count=done)) from None
         finally:
+            self._run_frame = outer
             self.instructions += done
             self.now = self.instructions
             self._sync(pc)
