@@ -2,14 +2,17 @@
 
 ::
 
-    armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace] [--fs-root DIR]
-               [--ram BASE:SIZE] [-- ARGS...]
+    armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace [FILE]] [--trace-format text|jsonl]
+               [--fs-root DIR] [--ram BASE:SIZE] [-- ARGS...]
+    armsim disasm ELF [--start ADDR] [--count N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
 of a source checkout), runs it with semihosting, streams the guest's console
 output to stdout, and prints a summary table on stderr.  ``--trace`` prints
-one line per executed instruction on stderr.  Arguments after ``--`` are
+one line per executed instruction on stderr (``--trace FILE``: into FILE;
+``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
+lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
 passed to the guest (its argv[0] is the ELF's file name).
 
 Process exit status:
@@ -34,7 +37,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import IO, Any, List, Optional, Sequence, Tuple
 
 from rich.console import Console
 from rich.table import Table
@@ -116,14 +119,62 @@ def build_parser() -> argparse.ArgumentParser:
                      help="cycle model: off (cycles = instructions), fast (static cost per operation), "
                           f"pipeline (issue, interlocks, branch prediction; default {DEFAULT_LEVEL})")
     run.add_argument("--caches", action="store_true", help="model the profile's L1 caches (--timing pipeline)")
-    run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
+    run.add_argument("--trace", nargs="?", const="-", default=None, metavar="FILE",
+                     help="trace each executed instruction on stderr, or into FILE")
+    run.add_argument("--trace-format", choices=("text", "jsonl"), default="text",
+                     help="trace lines (address, symbol, encoding, text, executed or not) or one JSON object "
+                          "per instruction (pc, word, text, changed registers)")
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    dis = sub.add_parser(
+        "disasm",
+        help="disassemble an ELF's code with armsim's decoder",
+        description="List the executable sections of a 32-bit ARM ELF in GNU syntax (as objdump -d), "
+                    "ARM and Thumb code chosen by the ELF's mapping symbols.",
+    )
+    dis.add_argument("elf", help="the ELF file")
+    dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
+    dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
     run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
                      help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
                           "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
     return parser
+
+
+def _cmd_disasm(args: argparse.Namespace, err: Console) -> int:
+    from armsim.disasm import Listing, format_listing
+
+    try:
+        listing = Listing(args.elf)
+    except ElfLoadError as e:
+        err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    start: Optional[int] = None
+    if args.start is not None:
+        start = listing.address_of(args.start)
+        if start is None:
+            err.print(f"armsim: error: --start {args.start!r} is neither a number nor a symbol of {args.elf}",
+                      markup=False, highlight=False, soft_wrap=True)
+            return EXIT_USAGE
+    out = sys.stdout
+    for line in format_listing(listing, start, args.count):
+        out.write(line + "\n")
+    return 0 if _flush_stdout() else EXIT_OUTPUT_ERROR
+
+
+def _trace_sink(args: argparse.Namespace, machine: Machine) -> Tuple[Any, Optional[IO[str]]]:
+    """The trace sink the options ask for, and the file to close (None for stderr)."""
+    from armsim.trace import JsonlTrace, TextTrace
+
+    if args.trace is None:
+        return None, None
+    fh: Optional[IO[str]] = None
+    out: IO[str] = sys.stderr
+    if args.trace != "-":
+        fh = out = open(args.trace, "w", encoding="utf-8")  # noqa: SIM115 - closed after the run
+    sink = JsonlTrace(machine, out) if args.trace_format == "jsonl" else TextTrace(out)
+    return sink, fh
 
 
 def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
@@ -150,7 +201,21 @@ def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
     return table
 
 
+def _is_elf(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
 def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) -> int:
+    if args.trace not in (None, "-") and _is_elf(args.trace):
+        if args.elf is not None:
+            err.print(f"armsim: error: --trace {args.trace} would overwrite an ELF file",
+                      markup=False, highlight=False, soft_wrap=True)
+            return EXIT_USAGE
+        args.elf, args.trace = args.trace, "-"  # `run --trace prog.elf`: the ELF, traced on stderr
     if args.elf is None:
         path = default_guest()
         if not path.is_file():
@@ -172,7 +237,14 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     try:
-        result = machine.run(max_instructions=args.max_insns, trace=args.trace)
+        trace, trace_file = _trace_sink(args, machine)
+    except OSError as e:
+        err.print(f"armsim: error: cannot write the trace file {args.trace}: {e.strerror or e}",
+                  markup=False, highlight=False, soft_wrap=True)
+        machine.close()
+        return EXIT_USAGE
+    try:
+        result = machine.run(max_instructions=args.max_insns, trace=trace)
     except RunInterrupted as e:
         _flush_stdout()
         err.print(f"armsim: {e.stop.render()} after {machine.instructions:,} instructions",
@@ -180,6 +252,8 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         return EXIT_INTERRUPTED
     finally:
         machine.close()
+        if trace_file is not None:
+            trace_file.close()
     stop = result.stop
     assert stop is not None
     if stop.kind is StopKind.BROKEN_PIPE:
@@ -259,6 +333,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command == "disasm":
+            return _cmd_disasm(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
         _flush_stdout()

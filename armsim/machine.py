@@ -52,7 +52,9 @@ from armsim.debug.registers import DebugRegisters
 from armsim.errors import ConfigError, GuestError
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
+from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, InsnInfo, Op
+from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
@@ -103,19 +105,37 @@ class RunResult:
 
 
 class TraceRecord(NamedTuple):
-    """One executed instruction, as the trace reports it."""
+    """One instruction as the trace reports it, before it executes.
+
+    ``text`` is the instruction in GNU syntax (the rows' format column, or the row
+    name for a row without one); ``executed`` is None for an unconditional
+    instruction, else whether its condition (its cond field, or in Thumb state the
+    IT block's, A8.3) passes on the flags it executes with.
+    """
 
     addr: int
     thumb: bool
     word: Optional[int]  # None if the fetch faults
     row: str  # decoder row name ("UNDEFINED" if none)
     symbol: str  # "func+0x10", or "" without symbols
+    text: str = ""
+    executed: Optional[bool] = None
+    cond: int = 14  # the condition tested (14 = always)
+
+    @property
+    def encoding(self) -> str:
+        if self.word is None:
+            return "????????"
+        if self.thumb and self.word >= 0x10000:
+            return f"{self.word >> 16:04x} {self.word & 0xFFFF:04x}"
+        return f"{self.word:04x}" if self.thumb else f"{self.word:08x}"
 
     def __str__(self) -> str:
-        word = "????????" if self.word is None else (f"{self.word:04x}" if self.thumb and self.word < 0x10000
-                                                      else f"{self.word:08x}")
         sym = f" <{self.symbol}>" if self.symbol else ""
-        return f"{self.addr:08x}{sym}: {word:>8}  {self.row}"
+        line = f"{self.addr:08x}{sym}: {self.encoding:>8}  {(self.text or self.row).replace(chr(9), ' ')}"
+        if self.executed is not None:
+            line += "  [executed]" if self.executed else "  [not executed]"
+        return line
 
 
 TraceArg = Union[bool, Callable[[TraceRecord], Any], None]
@@ -397,6 +417,8 @@ class Machine:
         fetch = self.engine.fetch
         record = self._trace_record
 
+        flags = self._cpu.flags
+
         def tracer(key: int) -> None:
             if key not in decoded:
                 return  # not decoded yet: the engine decodes it and calls again before executing
@@ -407,20 +429,32 @@ class Machine:
             rec = cache.get((key, word))
             if rec is None:
                 rec = cache[(key, word)] = record(key, word)
+            if rec.cond != 14:
+                rec = rec._replace(executed=COND_PASSED[rec.cond][flags[0]])
             sink(rec)
 
         return tracer
 
     def _trace_record(self, key: int, word: int) -> TraceRecord:
-        addr = key & ~1
+        addr = key & 0xFFFFFFFE
         thumb = bool(key & 1)
         if word < 0:
             return TraceRecord(addr, thumb, None, "(fetch fault)", self.symbolize(addr))
         try:
-            row, _, _ = self.engine.lookup(key)
+            row, info, fields = self.engine.lookup(key)
         except FetchFault:
             row = None
-        return TraceRecord(addr, thumb, word, row.name if row is not None else "UNDEFINED", self.symbolize(addr))
+        if row is None:
+            return TraceRecord(addr, thumb, word, "UNDEFINED", self.symbolize(addr), "UNDEFINED")
+        cond = fields.get("cond", info.cond)
+        if cond == 15:
+            cond = 14  # the unconditional space (A5.7) has no condition to fail
+        if row.fmt is None:
+            text = row.name
+        else:
+            d = DisasmContext(addr, thumb, info.size, (key >> 32) & 0xFF, self._symbol, word)
+            text = render(row.fmt, dict(fields), d, {})
+        return TraceRecord(addr, thumb, word, row.name, self.symbolize(addr), text, None, cond)
 
     def run(self, max_instructions: Optional[int] = None, trace: TraceArg = False) -> RunResult:
         """Run until the guest exits, halts, errs, or ``max_instructions`` (None = no limit) have run.
@@ -457,6 +491,9 @@ class Machine:
             wall = time.perf_counter() - t0
             if sh is not None:
                 sh.flush_files()
+            finish = getattr(trace, "finish", None)
+            if callable(finish):
+                finish()  # a trace sink that writes a record once the next instruction starts
         stop = self._complete(stop)
         self.stop = stop
         self.last_stop = stop.reason

@@ -33,6 +33,7 @@ import enum
 from typing import Callable, Dict, List, Optional, Tuple
 
 from armsim.cpu.modes import Mode
+from armsim.cpu.psr import ITAdvance
 from armsim.cpu.state import CPUState
 from armsim.cpu.sysregs import HCR, HDCR, HSCTLR, SCR, SCTLR
 from armsim.signals import GuestHalt
@@ -326,6 +327,7 @@ class ExceptionModel:
         addr = key & ADDR
         nxt = (addr + size) & MASK32
         msg = "SVC"
+        key = (key & MASK32) | (ITAdvance((key >> 32) & 0xFF) << 32)  # the SPSR holds the next ITSTATE
         if self.cpu.mode == _HYP or self._tge_routes():
             hsr = (EC_SVC << 26) | ((size == 4) << 25) | (imm & 0xFFFF)
             return self.EnterHypMode(key, nxt, 0x08 if self.cpu.mode == _HYP else 0x14, hsr, "SVC", msg)
@@ -347,6 +349,7 @@ class ExceptionModel:
         the monitor reads SCR.NS to learn which world called).
         """
         addr = key & ADDR
+        key = (key & MASK32) | (ITAdvance((key >> 32) & 0xFF) << 32)  # as for SVC (B1.9.7)
         return self._enter_monitor(0x08, addr + size, key, "SMC", "SMC")
 
     def _debug_to_hyp(self, fs: int) -> bool:

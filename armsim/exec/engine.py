@@ -98,7 +98,9 @@ class Engine:
             if instruction_set(key) is None:
                 op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
             else:
-                op = conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
+                # A Thumb word's condition is its IT block's (AL outside one, A8.3); an ARM word's its cond field.
+                cond = info.cond if info.thumb else info.word >> 28
+                op = conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
         else:
             op = build_op(self.ctx, row, info, fields)
         if self.decorate is not None:
