@@ -41,8 +41,9 @@ from rich.table import Table
 
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
-from armsim.machine import DEFAULT_RAM, Machine, RunResult
+from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
+from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
 
 EXIT_LIMIT = 124
@@ -111,14 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
                                                         f"(default {DEFAULT_CPU})")
     run.add_argument("--max-insns", type=_positive_int, default=DEFAULT_MAX_INSNS, metavar="N",
                      help=f"stop a runaway guest after N instructions (default {DEFAULT_MAX_INSNS:,})")
+    run.add_argument("--timing", choices=LEVELS, default=DEFAULT_LEVEL,
+                     help="cycle model: off (cycles = instructions), fast (static cost per operation), "
+                          f"pipeline (issue, interlocks, branch prediction; default {DEFAULT_LEVEL})")
+    run.add_argument("--caches", action="store_true", help="model the profile's L1 caches (--timing pipeline)")
     run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
+                     help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
+                          "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
     return parser
 
 
-def _summary(result: RunResult) -> Table:
+def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
     table = Table(title="armsim run", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
@@ -128,6 +136,13 @@ def _summary(result: RunResult) -> Table:
         table.add_row("message", result.message)
     table.add_row("instructions", f"{result.instructions:,}")
     table.add_row("cycles", f"{result.cycles:,}")
+    if timing is not None:
+        table.add_row("timing", f"{timing.profile.name}, {timing.level}")
+        table.add_row("IPC", f"{timing.ipc:.3f}")
+        total = timing.cycles
+        if timing.level != "off" and total:
+            parts = [f"{k} {v:,} ({100 * v / total:.1f}%)" for k, v in timing.breakdown().items() if v]
+            table.add_row("cycle breakdown", ", ".join(parts))
     table.add_row("wall time", f"{result.wall_time:.3f} s")
     table.add_row("MIPS", f"{result.mips:.2f}")
     exc = ", ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in sorted(result.exceptions.items()))
@@ -150,7 +165,8 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
         stdin = getattr(sys.stdin, "buffer", None)
         machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
-                          argv=[Path(elf).name, *guest_args], stdin=stdin)
+                          argv=[Path(elf).name, *guest_args], stdin=stdin, boot_mode=args.boot_mode,
+                          timing=args.timing, caches=args.caches)
         machine.load_elf(elf)
     except (ElfLoadError, ConfigError) as e:
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
@@ -173,7 +189,7 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         text = stop.message if stop.kind is StopKind.OUTPUT_ERROR else "cannot write the guest's standard output"
         err.print(f"armsim: error: {text}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_OUTPUT_ERROR
-    err.print(_summary(result))
+    err.print(_summary(result, machine.timing))
     if stop.kind is StopKind.EXIT:
         assert result.exit_code is not None
         return result.exit_code & 0xFF

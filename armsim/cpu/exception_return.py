@@ -52,12 +52,18 @@ def ExceptionReturn(cpu: CPUState, address: int, spsr: int) -> int:
     Returns the engine PC key of the return address: ``address<31:2>:'00'`` in
     ARM state; in Thumb state ``address<31:1>:'0' | 1`` with the restored
     ITSTATE in bits 39:32 (the IT block the exception interrupted resumes).
-    The caller has checked :func:`ExceptionReturnProblem` first.
+    When the restored CPSR unmasks a pending interrupt, the key of its handler
+    instead.  The caller has checked :func:`ExceptionReturnProblem` first.
     """
     cpu.CPSRWriteByInstr(spsr, 0xF, True)
     cpu.J = 0  # no Jazelle state or ThumbEE (module docstring)
     if cpu.T:
-        return (address & _ADDR) | 1 | (cpu.IT << 32)
-    # UNPREDICTABLE (A2.5.2): a nonzero ITSTATE in ARM state; we choose IT = 0.
-    cpu.IT = 0
-    return address & 0xFFFFFFFC
+        key = (address & _ADDR) | 1 | (cpu.IT << 32)
+    else:
+        # UNPREDICTABLE (A2.5.2): a nonzero ITSTATE in ARM state; we choose IT = 0.
+        cpu.IT = 0
+        key = address & 0xFFFFFFFC
+    # The restored CPSR may unmask an interrupt that is pending: it is taken before
+    # the first instruction at the return address (B1.8.6).
+    check = cpu.interrupt_check
+    return key if check is None else check(key)

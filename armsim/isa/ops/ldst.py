@@ -148,6 +148,19 @@ def _unprivileged(ctx: ExecContext, info: InsnInfo, op: Op) -> Op:
     cpu = ctx.cpu
     take = ctx.exc.TakeUndefInstrException
     key = info.key
+    debug = ctx.debug
+    if debug is not None and debug.watchpoints_armed:
+        # C3.4: watchpoints see this op's accesses as PL0 accesses (built only while armed).
+        access = op
+
+        def op_pl0() -> int:
+            debug.unprivileged = True
+            try:
+                return access()
+            finally:
+                debug.unprivileged = False
+
+        op = op_pl0
 
     def op_t() -> int:
         if cpu.mode == _HYP:
