@@ -8,6 +8,9 @@
   :func:`table_order_problem`, written from DDI 0406C independently of the
   simulator's coprocessor bus;
 * :mod:`armsim.testing.isolation` -- the isolation invariants P1-P3;
+* :mod:`armsim.testing.stateful` -- ``WorldSwitchStateMachine`` (hypothesis.stateful) over a
+  :class:`DebugTarget`, and :mod:`armsim.testing.models` -- ``PolicyModel``, the reference
+  model of the four debug policies;
 * :mod:`armsim.testing.encodings` -- :class:`CoprocInsn` and its A32/T32 encodings;
 * :mod:`armsim.testing.manual` -- the reference layouts and HSR classes the oracles use.
 """
@@ -25,6 +28,7 @@ from armsim.testing.isolation import (
     check_p3,
     switched_registers,
 )
+from armsim.testing.models import PolicyModel
 from armsim.testing.oracles import (
     Expected,
     TableRow,
@@ -34,18 +38,22 @@ from armsim.testing.oracles import (
     expected_trap,
     table_order_problem,
 )
+from armsim.testing.stateful import DebugTarget, WorldSwitchStateMachine
 
 __all__ = [
     "Breach",
     "Catalogue",
     "CoprocInsn",
     "DebugHit",
+    "DebugTarget",
     "Expected",
     "GuestDebugView",
+    "PolicyModel",
     "RefReg",
     "TableRow",
     "TrapState",
     "Verdict",
+    "WorldSwitchStateMachine",
     "check_p1",
     "check_p2",
     "check_p3",
