@@ -20,9 +20,16 @@ _SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filte
 
 
 def register_profiles() -> None:
-    """Register ``dev`` (200 examples, no deadline) and ``ci`` (2000, derandomized, no deadline)."""
-    settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=_SUPPRESS)
-    settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True,
+    """Register ``dev`` (200 examples, no deadline) and ``ci`` (2000, derandomized, no deadline).
+
+    Both derive from hypothesis's plain ``default`` profile, never from the settings in force: hypothesis
+    itself switches to a derandomized profile when it sees a ``CI`` variable, and ``dev`` must mean the
+    same on a CI machine as on a laptop.
+    """
+    base = settings.get_profile("default")
+    settings.register_profile("dev", parent=base, max_examples=200, deadline=None, derandomize=False,
+                              suppress_health_check=_SUPPRESS)
+    settings.register_profile("ci", parent=base, max_examples=2000, deadline=None, derandomize=True,
                               suppress_health_check=_SUPPRESS, print_blob=True)
 
 
