@@ -2,14 +2,17 @@
 
 ::
 
-    armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace] [--fs-root DIR]
-               [--ram BASE:SIZE] [-- ARGS...]
+    armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace [FILE]] [--trace-format text|jsonl]
+               [--fs-root DIR] [--ram BASE:SIZE] [-- ARGS...]
+    armsim disasm ELF [--start ADDR] [--count N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
 of a source checkout), runs it with semihosting, streams the guest's console
 output to stdout, and prints a summary table on stderr.  ``--trace`` prints
-one line per executed instruction on stderr.  Arguments after ``--`` are
+one line per executed instruction on stderr (``--trace FILE``: into FILE;
+``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
+lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
 passed to the guest (its argv[0] is the ELF's file name).
 
 Process exit status:
@@ -34,7 +37,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import IO, Any, List, Optional, Sequence, Tuple
 
 from rich.console import Console
 from rich.table import Table
@@ -42,8 +45,9 @@ from rich.table import Table
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
 from armsim.exec.blocks import DEFAULT_ENGINE, ENGINES
-from armsim.machine import DEFAULT_RAM, Machine, RunResult
+from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
+from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
 from armsim.timing.profiles import DEFAULT_CPU, profile_names
 
 EXIT_LIMIT = 124
@@ -112,17 +116,72 @@ def build_parser() -> argparse.ArgumentParser:
                                                         f"(default {DEFAULT_CPU})")
     run.add_argument("--max-insns", type=_positive_int, default=DEFAULT_MAX_INSNS, metavar="N",
                      help=f"stop a runaway guest after N instructions (default {DEFAULT_MAX_INSNS:,})")
-    run.add_argument("--trace", action="store_true", help="print each executed instruction on stderr")
+    run.add_argument("--timing", choices=LEVELS, default=DEFAULT_LEVEL,
+                     help="cycle model: off (cycles = instructions), fast (static cost per operation), "
+                          f"pipeline (issue, interlocks, branch prediction; default {DEFAULT_LEVEL})")
+    run.add_argument("--caches", action="store_true", help="model the profile's L1 caches (--timing pipeline)")
     run.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE,
                      help=f"execution engine: block (translated basic blocks) or interp (one op per "
-                          f"instruction); same results and counts (default {DEFAULT_ENGINE})")
+                          f"instruction); same results, counts and cycles (default {DEFAULT_ENGINE})")
+    run.add_argument("--trace", nargs="?", const="-", default=None, metavar="FILE",
+                     help="trace each executed instruction on stderr, or into FILE")
+    run.add_argument("--trace-format", choices=("text", "jsonl"), default="text",
+                     help="trace lines (address, symbol, encoding, text, executed or not) or one JSON object "
+                          "per instruction (pc, word, text, changed registers)")
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    dis = sub.add_parser(
+        "disasm",
+        help="disassemble an ELF's code with armsim's decoder",
+        description="List the executable sections of a 32-bit ARM ELF in GNU syntax (as objdump -d), "
+                    "ARM and Thumb code chosen by the ELF's mapping symbols.",
+    )
+    dis.add_argument("elf", help="the ELF file")
+    dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
+    dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
+    run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
+                     help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
+                          "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
     return parser
 
 
-def _summary(result: RunResult) -> Table:
+def _cmd_disasm(args: argparse.Namespace, err: Console) -> int:
+    from armsim.disasm import Listing, format_listing
+
+    try:
+        listing = Listing(args.elf)
+    except ElfLoadError as e:
+        err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    start: Optional[int] = None
+    if args.start is not None:
+        start = listing.address_of(args.start)
+        if start is None:
+            err.print(f"armsim: error: --start {args.start!r} is neither a number nor a symbol of {args.elf}",
+                      markup=False, highlight=False, soft_wrap=True)
+            return EXIT_USAGE
+    out = sys.stdout
+    for line in format_listing(listing, start, args.count):
+        out.write(line + "\n")
+    return 0 if _flush_stdout() else EXIT_OUTPUT_ERROR
+
+
+def _trace_sink(args: argparse.Namespace, machine: Machine) -> Tuple[Any, Optional[IO[str]]]:
+    """The trace sink the options ask for, and the file to close (None for stderr)."""
+    from armsim.trace import JsonlTrace, TextTrace
+
+    if args.trace is None:
+        return None, None
+    fh: Optional[IO[str]] = None
+    out: IO[str] = sys.stderr
+    if args.trace != "-":
+        fh = out = open(args.trace, "w", encoding="utf-8")  # noqa: SIM115 - closed after the run
+    sink = JsonlTrace(machine, out) if args.trace_format == "jsonl" else TextTrace(out)
+    return sink, fh
+
+
+def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
     table = Table(title="armsim run", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
@@ -132,6 +191,13 @@ def _summary(result: RunResult) -> Table:
         table.add_row("message", result.message)
     table.add_row("instructions", f"{result.instructions:,}")
     table.add_row("cycles", f"{result.cycles:,}")
+    if timing is not None:
+        table.add_row("timing", f"{timing.profile.name}, {timing.level}")
+        table.add_row("IPC", f"{timing.ipc:.3f}")
+        total = timing.cycles
+        if timing.level != "off" and total:
+            parts = [f"{k} {v:,} ({100 * v / total:.1f}%)" for k, v in timing.breakdown().items() if v]
+            table.add_row("cycle breakdown", ", ".join(parts))
     table.add_row("wall time", f"{result.wall_time:.3f} s")
     table.add_row("MIPS", f"{result.mips:.2f}")
     exc = ", ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in sorted(result.exceptions.items()))
@@ -139,7 +205,21 @@ def _summary(result: RunResult) -> Table:
     return table
 
 
+def _is_elf(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
 def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) -> int:
+    if args.trace not in (None, "-") and _is_elf(args.trace):
+        if args.elf is not None:
+            err.print(f"armsim: error: --trace {args.trace} would overwrite an ELF file",
+                      markup=False, highlight=False, soft_wrap=True)
+            return EXIT_USAGE
+        args.elf, args.trace = args.trace, "-"  # `run --trace prog.elf`: the ELF, traced on stderr
     if args.elf is None:
         path = default_guest()
         if not path.is_file():
@@ -154,13 +234,21 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         ram = parse_ram(args.ram) if args.ram is not None else DEFAULT_RAM
         stdin = getattr(sys.stdin, "buffer", None)
         machine = Machine(cpu=args.cpu, ram=ram, fs_root=args.fs_root,
-                          argv=[Path(elf).name, *guest_args], stdin=stdin, engine=args.engine)
+                          argv=[Path(elf).name, *guest_args], stdin=stdin, boot_mode=args.boot_mode,
+                          timing=args.timing, caches=args.caches, engine=args.engine)
         machine.load_elf(elf)
     except (ElfLoadError, ConfigError) as e:
         err.print(f"armsim: error: {e}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     try:
-        result = machine.run(max_instructions=args.max_insns, trace=args.trace)
+        trace, trace_file = _trace_sink(args, machine)
+    except OSError as e:
+        err.print(f"armsim: error: cannot write the trace file {args.trace}: {e.strerror or e}",
+                  markup=False, highlight=False, soft_wrap=True)
+        machine.close()
+        return EXIT_USAGE
+    try:
+        result = machine.run(max_instructions=args.max_insns, trace=trace)
     except RunInterrupted as e:
         _flush_stdout()
         err.print(f"armsim: {e.stop.render()} after {machine.instructions:,} instructions",
@@ -168,6 +256,8 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         return EXIT_INTERRUPTED
     finally:
         machine.close()
+        if trace_file is not None:
+            trace_file.close()
     stop = result.stop
     assert stop is not None
     if stop.kind is StopKind.BROKEN_PIPE:
@@ -177,7 +267,7 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         text = stop.message if stop.kind is StopKind.OUTPUT_ERROR else "cannot write the guest's standard output"
         err.print(f"armsim: error: {text}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_OUTPUT_ERROR
-    err.print(_summary(result))
+    err.print(_summary(result, machine.timing))
     if stop.kind is StopKind.EXIT:
         assert result.exit_code is not None
         return result.exit_code & 0xFF
@@ -247,6 +337,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command == "disasm":
+            return _cmd_disasm(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
         _flush_stdout()

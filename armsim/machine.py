@@ -43,18 +43,25 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from armsim.coproc.bus import CoprocessorBus
+from armsim.coproc.system import SystemCoprocessors
 from armsim.cpu.exceptions import ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
+from armsim.debug.events import DebugUnit
+from armsim.debug.registers import DebugRegisters
 from armsim.errors import ConfigError, GuestError
 from armsim.exec import blocks
 from armsim.exec.blocks import ENGINES
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
-from armsim.isa.contract import ExecContext
+from armsim.isa.conditions import COND_PASSED
+from armsim.isa.contract import ExecContext, InsnInfo, Op
+from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
+from armsim.timing.model import DEFAULT_LEVEL, Timing, check_level
+from armsim.timing.pmu import PMU, PmuCoprocessor
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
@@ -65,6 +72,14 @@ HEAP_ALIGN = 16
 # CPSR at reset (B1.9.1): SVC mode, A, I and F set, ARM state, little-endian.
 RESET_CPSR = int(Mode.SVC) | 0x1C0
 
+# --boot-mode: the mode the CPU enters the ELF in (see Machine.reset).
+BOOT_MODES = ("svc", "hyp", "mon")
+# SCR in Hyp boot (B4.1.129): NS = 1, HCE = 1 (HVC enabled), SCD = 0 (SMC enabled), IRQ/FIQ/EA not to Monitor.
+BOOT_HYP_SCR = 0x101
+# NSACR in Hyp boot (B4.1.111): Non-secure access to CP10 and CP11, RFR = 0 (FIQ mode available).
+BOOT_HYP_NSACR = 0xC00
+
+
 @dataclass
 class RunResult:
     """What one :meth:`Machine.run` call did.
@@ -72,8 +87,9 @@ class RunResult:
     ``instructions``, ``exceptions``, ``output`` and ``error_output`` cover
     this call only.  ``instructions`` counts every instruction the CPU
     started, including one that aborted (so a handler that faults on itself
-    still reaches the instruction limit).  ``cycles`` equals ``instructions`` until the timing
-    model arrives.  ``exit_code`` is set only when the guest exited
+    still reaches the instruction limit).  ``cycles`` is the timing model's count for
+    this call (``Machine.timing`` has the totals and the breakdown; with
+    ``timing="off"`` it equals ``instructions``).  ``exit_code`` is set only when the guest exited
     (:attr:`StopReason.EXIT`); it is the guest's status as a signed 32-bit value.
     """
 
@@ -91,19 +107,37 @@ class RunResult:
 
 
 class TraceRecord(NamedTuple):
-    """One executed instruction, as the trace reports it."""
+    """One instruction as the trace reports it, before it executes.
+
+    ``text`` is the instruction in GNU syntax (the rows' format column, or the row
+    name for a row without one); ``executed`` is None for an unconditional
+    instruction, else whether its condition (its cond field, or in Thumb state the
+    IT block's, A8.3) passes on the flags it executes with.
+    """
 
     addr: int
     thumb: bool
     word: Optional[int]  # None if the fetch faults
     row: str  # decoder row name ("UNDEFINED" if none)
     symbol: str  # "func+0x10", or "" without symbols
+    text: str = ""
+    executed: Optional[bool] = None
+    cond: int = 14  # the condition tested (14 = always)
+
+    @property
+    def encoding(self) -> str:
+        if self.word is None:
+            return "????????"
+        if self.thumb and self.word >= 0x10000:
+            return f"{self.word >> 16:04x} {self.word & 0xFFFF:04x}"
+        return f"{self.word:04x}" if self.thumb else f"{self.word:08x}"
 
     def __str__(self) -> str:
-        word = "????????" if self.word is None else (f"{self.word:04x}" if self.thumb and self.word < 0x10000
-                                                      else f"{self.word:08x}")
         sym = f" <{self.symbol}>" if self.symbol else ""
-        return f"{self.addr:08x}{sym}: {word:>8}  {self.row}"
+        line = f"{self.addr:08x}{sym}: {self.encoding:>8}  {(self.text or self.row).replace(chr(9), ' ')}"
+        if self.executed is not None:
+            line += "  [executed]" if self.executed else "  [not executed]"
+        return line
 
 
 TraceArg = Union[bool, Callable[[TraceRecord], Any], None]
@@ -122,18 +156,34 @@ class Machine:
         stdout: Sink = None,
         stderr: Sink = None,
         stdin: Optional[IO[bytes]] = None,
-        engine: Optional[str] = None,
+        boot_mode: str = "svc",
+        timing: str = DEFAULT_LEVEL,
+        caches: bool = False,
+        engine: Union[str, Callable[[ExecContext], Engine], None] = None,
     ) -> None:
         """``stdout``/``stderr``: where console output goes (default the process's
         streams; ``False`` = capture only).  ``stdin``: console input (default
-        none: the guest reads end-of-file).  ``engine``: ``"block"`` (translated
+        none: the guest reads end-of-file).  ``boot_mode``: ``svc`` (Secure SVC,
+        the default), ``hyp`` (Non-secure Hyp mode, as QEMU's ``-M
+        virt,virtualization=on``) or ``mon`` (Secure Monitor mode); see reset().
+        ``timing``: the cycle model's level, ``"off"``, ``"fast"`` (default) or
+        ``"pipeline"``; ``caches``: model the profile's L1 caches (pipeline level
+        only), see :mod:`armsim.timing.model`.  ``engine``: ``"block"`` (translated
         basic blocks, the default) or ``"interp"`` (one op per instruction); both
-        give the same results and counts."""
+        give the same results, counts and cycles; or a callable ``ctx -> Engine`` (tests
+        instrument an engine that way, wired to the timing model and flushes as the named ones)."""
         if engine is None:
             engine = blocks.DEFAULT_ENGINE
-        if engine not in ENGINES:
-            raise ConfigError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+        if isinstance(engine, str):
+            if engine not in ENGINES:
+                raise ConfigError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+            make_engine = ENGINES[engine]
+        else:
+            make_engine = engine
         self.profile: CpuProfile = get_profile(cpu)
+        if boot_mode not in BOOT_MODES:
+            raise ConfigError(f"unknown boot mode {boot_mode!r} (valid: {', '.join(BOOT_MODES)})")
+        self.boot_mode = boot_mode
         self.ram_base, self.ram_size = _check_ram(ram)
         root: Optional[str] = None
         if fs_root is not None:
@@ -150,9 +200,37 @@ class Machine:
             raise ConfigError(f"cannot allocate {self.ram_size} bytes of RAM") from None
         self.exc = ExceptionModel(self._cpu)
         self.bus = CoprocessorBus()
+        # C6.4: the v7.1 debug registers are CP14 (opc1 = 0); the unit turns them into events.
+        self.debug_regs = DebugRegisters(self.profile)
         self.ctx = ExecContext(self._cpu, self._mem, self.exc, self.bus)
-        self.engine: Engine = ENGINES[engine](self.ctx)
+        self.debug = DebugUnit(self.debug_regs, self._cpu, self.exc)
+        self.ctx.debug = self.debug
+        self.engine: Engine = make_engine(self.ctx)
+        # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
+        self.bus.listeners.append(self.engine.flush)
+        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
+        self.cp14 = self.system.cp14
+        self.cp15 = self.system.cp15
+        self.debug.flush = self.engine.flush
+        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
+        self.cp14.add_provider(self.debug_regs)
         self.exc.handler_missing = self._handler_missing
+        exc_counts = self.exc.counts
+        self.timing = Timing(self.profile, check_level(timing), caches,
+                             instructions=self.engine.live_instructions,
+                             exceptions=lambda: sum(exc_counts.values()))
+        if self.timing.level != "off":
+            decorate = self.timing.decorate
+            regs = self._cpu.regs
+
+            def decorate_op(op: Op, row_name: str, info: InsnInfo, fields: Dict[str, int]) -> Op:
+                return decorate(op, row_name, info, fields, regs)
+
+            self.engine.decorate = decorate_op
+        self.pmu = PMU(self.timing)
+        if self.bus.get(15) is None:
+            # Until the CP15 register store is attached, CP15 is the PMU and the ID registers alone.
+            self.bus.attach(15, PmuCoprocessor(self.pmu, self.profile))
 
         self.image: Optional[ElfImage] = None
         self.semihosting: Optional[Semihosting] = None
@@ -199,13 +277,55 @@ class Machine:
         return self.semihosting.output if self.semihosting is not None else b""
 
     # -- setup -------------------------------------------------------------------------
+    # -- interrupt lines ---------------------------------------------------------------
+    @property
+    def irq(self) -> bool:
+        """The physical IRQ input (B1.8.6); set it to raise or lower the line."""
+        return self.exc.irq_line
+
+    @irq.setter
+    def irq(self, level: bool) -> None:
+        self.exc.irq_line = bool(level)
+
+    @property
+    def fiq(self) -> bool:
+        """The physical FIQ input."""
+        return self.exc.fiq_line
+
+    @fiq.setter
+    def fiq(self, level: bool) -> None:
+        self.exc.fiq_line = bool(level)
+
     def reset(self) -> None:
-        """Reset state (B1.9.1): registers zero, SVC mode with A/I/F set, ARM state, SP at the top of RAM."""
+        """Reset state (B1.9.1): registers zero, A/I/F set, ARM state, SP (of the boot mode) at the top of RAM.
+
+        Boot modes: ``svc`` -- Secure SVC mode (the reset state).  ``hyp`` --
+        Non-secure Hyp mode with SCR.NS = 1, SCR.HCE = 1, SMC enabled (SCD = 0),
+        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HDCR/HCPTR 0,
+        SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
+        Secure boot monitor leaves it for a hypervisor.  ``mon`` -- Secure Monitor mode.
+        Invasive and non-invasive debug are permitted in both states (the
+        authentication signals are high).  No interrupt is pending.
+        """
         cpu = self._cpu
         cpu.reset()
+        sr = cpu.sys
+        self.system.reset(cpu)
+        self.exc.irq_line = False
+        self.exc.fiq_line = False
+        if self.boot_mode == "hyp":
+            sr.SCR = BOOT_HYP_SCR
+            sr.NSACR = BOOT_HYP_NSACR
+            cpu.set_mode(Mode.HYP)
+            cpu.E = (sr.HSCTLR >> 25) & 1
+        elif self.boot_mode == "mon":
+            cpu.set_mode(Mode.MON)
         cpu.regs[13] = self.ram_end & MASK32
+        self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
+        self.timing.reset()
+        self.pmu.reset()
         self.last_stop = None
         self.stop = None
         self.exit_code = None
@@ -311,6 +431,8 @@ class Machine:
         fetch = self.engine.fetch
         record = self._trace_record
 
+        flags = self._cpu.flags
+
         def tracer(key: int) -> None:
             if key not in decoded:
                 return  # not decoded yet: the engine decodes it and calls again before executing
@@ -321,20 +443,32 @@ class Machine:
             rec = cache.get((key, word))
             if rec is None:
                 rec = cache[(key, word)] = record(key, word)
+            if rec.cond != 14:
+                rec = rec._replace(executed=COND_PASSED[rec.cond][flags[0]])
             sink(rec)
 
         return tracer
 
     def _trace_record(self, key: int, word: int) -> TraceRecord:
-        addr = key & ~1
+        addr = key & 0xFFFFFFFE
         thumb = bool(key & 1)
         if word < 0:
             return TraceRecord(addr, thumb, None, "(fetch fault)", self.symbolize(addr))
         try:
-            row, _, _ = self.engine.lookup(key)
+            row, info, fields = self.engine.lookup(key)
         except FetchFault:
             row = None
-        return TraceRecord(addr, thumb, word, row.name if row is not None else "UNDEFINED", self.symbolize(addr))
+        if row is None:
+            return TraceRecord(addr, thumb, word, "UNDEFINED", self.symbolize(addr), "UNDEFINED")
+        cond = fields.get("cond", info.cond)
+        if cond == 15:
+            cond = 14  # the unconditional space (A5.7) has no condition to fail
+        if row.fmt is None:
+            text = row.name
+        else:
+            d = DisasmContext(addr, thumb, info.size, (key >> 32) & 0xFF, self._symbol, word)
+            text = render(row.fmt, dict(fields), d, {})
+        return TraceRecord(addr, thumb, word, row.name, self.symbolize(addr), text, None, cond)
 
     def run(self, max_instructions: Optional[int] = None, trace: TraceArg = False) -> RunResult:
         """Run until the guest exits, halts, errs, or ``max_instructions`` (None = no limit) have run.
@@ -360,9 +494,10 @@ class Machine:
         err0 = len(sh.stderr.captured) if sh is not None else 0
         counts0 = dict(self.exc.counts)
         insns0 = self.engine.instructions
+        cycles0 = self.timing.cycles
         t0 = time.perf_counter()
         try:
-            stop = self.engine.run(limit, self._tracer(trace))
+            stop = self.engine.run(limit, self._tracer(trace), self.exc.interrupts_possible())
         except RunInterrupted as e:
             self.stop = self._complete(e.stop)
             raise RunInterrupted(self.stop) from None
@@ -370,6 +505,9 @@ class Machine:
             wall = time.perf_counter() - t0
             if sh is not None:
                 sh.flush_files()
+            finish = getattr(trace, "finish", None)
+            if callable(finish):
+                finish()  # a trace sink that writes a record once the next instruction starts
         stop = self._complete(stop)
         self.stop = stop
         self.last_stop = stop.reason
@@ -381,7 +519,7 @@ class Machine:
             stop_reason=stop.reason,
             message=stop.render(),
             instructions=n,
-            cycles=n,
+            cycles=self.timing.cycles - cycles0,
             wall_time=wall,
             mips=(n / wall / 1e6) if wall > 0 else 0.0,
             exceptions=exceptions,
@@ -415,7 +553,7 @@ class Machine:
         self.close()
 
     def __repr__(self) -> str:
-        return (f"<Machine {self.profile.name} RAM {self.ram_base:#010x}+{self.ram_size:#x} "
+        return (f"<Machine {self.profile.name} timing={self.timing.level} RAM {self.ram_base:#010x}+{self.ram_size:#x} "
                 f"pc={self._cpu.regs[15]:#010x} insns={self.engine.instructions}>")
 
 

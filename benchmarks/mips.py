@@ -1,6 +1,6 @@
 """armsim vs unicorn speed on the bundled C guests, measured in the same run.
 
-    python benchmarks/mips.py [--repeat N] [--guests printf,malloc,strings]
+    python benchmarks/mips.py [--repeat N] [--guests printf,malloc,strings,printf-thumb,...]
 
 For each guest: armsim's instruction count, wall time and MIPS; unicorn's wall
 time on the same ELF and its MIPS over armsim's instruction count (both execute
@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from armsim import Machine  # noqa: E402
 
-GUESTS = ("printf", "malloc", "strings")
+# The ARM builds, and the Thumb-2 builds of the same programs (-mthumb -mcpu=cortex-a15).
+GUESTS = ("printf", "malloc", "strings", "printf-thumb", "malloc-thumb", "strings-thumb")
 
 
 def bench_armsim(path: Path, repeat: int) -> Tuple[int, float]:

@@ -58,8 +58,11 @@ class UnicornGuest:
 
     def _intr(self, uc: Uc, intno: int, user: object) -> None:
         pc = uc.reg_read(UC_ARM_REG_PC)
-        insn = struct.unpack("<I", self._r(pc - 4, 4))[0]
-        if intno != 2 or insn & 0x00FFFFFF != SVC_SEMIHOST:
+        if uc.reg_read(UC_ARM_REG_CPSR) & 0x20:  # Thumb state: SVC 0xAB (A8.8.228 T1)
+            ok = struct.unpack("<H", self._r(pc - 2, 2))[0] == 0xDFAB
+        else:
+            ok = struct.unpack("<I", self._r(pc - 4, 4))[0] & 0x00FFFFFF == SVC_SEMIHOST
+        if intno != 2 or not ok:
             raise RuntimeError(f"unexpected exception {intno} at {pc:#x}")
         op = uc.reg_read(UC_ARM_REG_R0)
         arg = uc.reg_read(UC_ARM_REG_R1)

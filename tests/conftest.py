@@ -10,14 +10,12 @@ import os
 import sys
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from armsim.testing.pytest_plugin import configure_profiles
 
-_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
-settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=_SUPPRESS)
-settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True, suppress_health_check=_SUPPRESS,
-                          print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+def pytest_configure(config: Any) -> None:
+    """The profiles are armsim.testing's, as a user's suite gets them from armsim.testing.pytest_plugin."""
+    configure_profiles()
 
 # ARMSIM_TEST_ENGINE=interp runs the whole suite on the interpreter (Machine's default engine too).
 if os.environ.get("ARMSIM_TEST_ENGINE", "block") == "interp":

@@ -72,3 +72,14 @@ def run_words(
         setup(m)
     m.run(len(ws) if steps is None else steps, pc=m.cpu.regs[15] or CODE)
     return m
+
+
+def system_machine(cpu: str = "cortex-a15") -> TestMachine:
+    """A TestMachine with CP14 and CP15 (the register files of armsim.coproc.system) on its bus."""
+    from armsim.coproc.system import SystemCoprocessors
+    from armsim.timing.profiles import get_profile
+
+    m = TestMachine()
+    m.system = SystemCoprocessors(get_profile(cpu), m.bus, m.engine.flush)  # type: ignore[attr-defined]
+    m.system.reset(m.cpu)  # type: ignore[attr-defined]
+    return m

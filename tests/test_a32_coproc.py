@@ -238,16 +238,21 @@ def test_verdict_is_checked_at_run_time() -> None:
     assert [mode for _, mode in fake.checks] == [Mode.SVC, Mode.USR]
 
 
-def test_verdict_trap_to_hyp_not_modelled() -> None:
-    """B1.14: a Hyp trap verdict is taken as Undefined for now, with the reason given."""
+def test_verdict_trap_to_hyp_takes_hyp_trap() -> None:
+    """B1.14.12: a Hyp trap verdict for coprocessor 7 is TakeHypTrapException: Hyp mode at HVBAR + 0x14,
+    ELR_hyp = the instruction, HSR.EC = 0x07 (HCPTR) with coproc = 7; nothing is written."""
     fake = FakeCoproc(verdict=Verdict.TRAP_TO_HYP)
     m = machine([MCR(7, 0, 1, 0, 0, 0)], fake)
+    m.cpu.scr_ns = 1
     m.run(1)
-    assert m.cpu.mode == Mode.UND and not fake.writes
+    assert m.cpu.mode == Mode.HYP and m.cpu.regs[15] == 0x14 and not fake.writes
+    assert m.cpu.elr_hyp == CODE
+    assert m.cpu.sys.HSR >> 26 == 0x07 and m.cpu.sys.HSR & 0xF == 7
     m = machine([MCR(7, 0, 1, 0, 0, 0)], FakeCoproc(verdict=Verdict.TRAP_TO_HYP))
+    m.cpu.scr_ns = 1
     m.exc.handler_missing = lambda vector: "test"
     reason, message = m.run(1)
-    assert reason == StopReason.ERROR and "Hyp trap not modelled yet" in message
+    assert reason == StopReason.ERROR and "trapped to Hyp mode" in message
 
 
 @pytest.mark.parametrize("cp_number", [0, 7, 8, 9, 12, 15])
@@ -257,7 +262,7 @@ def test_two_forms_route_too(cp_number: int) -> None:
     m = machine([MCR(cp_number, 2, 1, 3, 4, 1, top=0xF), MRC(cp_number, 2, 6, 3, 4, 1, top=0xF)], fake, cp_number)
     m.regs[1] = 0x31
     m.run(2)
-    assert fake.writes == [(CoprocAccess(AccessKind.MCR, cp_number, 2, 3, 4, 1, rt=1), 0x31)]
+    assert fake.writes == [(CoprocAccess(AccessKind.MCR, cp_number, 2, 3, 4, 1, rt=1, two=1), 0x31)]
     assert m.regs[6] == 0x99
 
 

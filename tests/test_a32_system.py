@@ -279,7 +279,9 @@ def test_banked_access_unpredictable_is_undefined(word: int, mode: int) -> None:
     if mode == Mode.HYP:
         m.cpu.scr_ns = 1
     m.run(1)
-    assert m.cpu.mode == Mode.UND
+    assert m.exc.counts.get("UNDEFINED") == 1
+    # In Hyp mode the Undefined Instruction exception is taken to Hyp mode (B1.14.x, HVBAR + 0x04).
+    assert m.cpu.mode == (Mode.HYP if mode == Mode.HYP else Mode.UND)
 
 
 @pytest.mark.parametrize("sysm", [0b00111, 0b01111, 0b11000, 0b11011])
@@ -561,15 +563,16 @@ def test_hvc_undefined(mode: int, ns: int) -> None:
     assert m.cpu.mode == Mode.UND
 
 
-def test_hvc_hyp_path_not_modelled() -> None:
-    """B9.3 HVC: with SCR.HCE = 1 in Non-secure PL1 the Hyp path is not modelled yet: UNDEFINED with a reason."""
+def test_hvc_from_ns_svc_enters_hyp_trap() -> None:
+    """B9.3 HVC, B1.14.x: from Non-secure PL1 with SCR.HCE = 1 the HVC exception enters Hyp mode at
+    HVBAR + 0x14 (Hyp Trap), ELR_hyp = the next instruction, HSR.EC = 0x12 with IL = 1."""
     m = machine([HVC])
     m.cpu.scr_ns = 1
-    m.cpu.scr_hce = 1  # type: ignore[attr-defined]
-    m.exc.handler_missing = lambda vector: "test"
-    reason, message = m.run(1)
-    assert reason == StopReason.ERROR
-    assert "Hyp trap not modelled yet" in message
+    m.cpu.scr_hce = 1
+    m.run(1)
+    assert m.cpu.mode == Mode.HYP and m.cpu.regs[15] == 0x14
+    assert m.cpu.elr_hyp == CODE + 4
+    assert m.cpu.sys.HSR >> 26 == 0x12 and (m.cpu.sys.HSR >> 25) & 1 == 1
 
 
 # -- hints, barriers, SETEND ---------------------------------------------------------------

@@ -75,6 +75,8 @@ def test_instruction_limit_exits_124(fake: FakeIsa, tmp_path: Path, capsys: pyte
     code, _, err = run_cli(capsys, ["run", elf_of(fake, p, tmp_path), "--max-insns", "500", *SMALL_RAM])
     assert code == 124
     assert "instruction limit reached" in err and "500" in err
+    # Where it stopped: PC, symbol and instruction (the loop is a branch to itself at _start+0x0).
+    assert re.search(r"at 0x00008000 <_start> \(eafffffe TEST B\)", err), err
 
 
 def test_guest_error_exits_125(fake: FakeIsa, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 from hypothesis import given, settings
@@ -105,24 +105,47 @@ def check_lockstep(interp: Engine, block: RecordingBlockEngine, ram: Optional[Ca
 # -- bundled guests ---------------------------------------------------------------------------------
 
 
-def _guest_machine(path: Path, engine: str) -> Machine:
-    m = Machine(stdout=False, stderr=False, engine=engine)
-    m.load_elf(str(path))
+VIRT_RAM = (0x40000000, 128 << 20)  # the ``-M virt`` builds' RAM
+
+
+def _guest_options(rel: str) -> Dict[str, Any]:
+    """Machine options a bundled guest runs with (as its own tests run it)."""
+    opts: Dict[str, Any] = {}
+    if rel.startswith("debug/"):
+        opts["cpu"] = "cortex-a15"
+    if rel.startswith("hyp/"):
+        opts["boot_mode"] = "hyp"
+    if "_virt" in rel:
+        opts["ram"] = VIRT_RAM
+    return opts
+
+
+# Every guest ``armsim run`` runs (the kvm/ host images are run by ``armsim kvm``).
+GUEST_ELFS = sorted(str(p.relative_to(GUESTS)) for p in GUESTS.glob("**/*.elf") if p.parent.name != "kvm")
+
+
+def _guest_machine(rel: str, engine: Any, **kw: Any) -> Machine:
+    m = Machine(stdout=False, stderr=False, engine=engine, **_guest_options(rel), **kw)
+    m.load_elf(str(GUESTS / rel))
     return m
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in GUESTS.glob("*.elf")))
+def test_guest_list_has_arm_and_thumb_guests() -> None:
+    assert {"hello.elf", "strings.elf", "strings-thumb.elf", "debug/debug_guest_thumb.elf",
+            "hyp/hyp_guest.elf"} <= set(GUEST_ELFS)
+
+
+@pytest.mark.parametrize("name", GUEST_ELFS)
 def test_bundled_guest_same_on_both_engines(name: str) -> None:
     """Every bundled guest: same output, exit, count and state at every block exit on both engines."""
-    path = GUESTS / name
-    mi = _guest_machine(path, "interp")
-    mb = _guest_machine(path, "interp")
-    # The block side: a recording engine in place of the machine's interpreter (hot after 2 runs).
-    rec = RecordingBlockEngine(mb.ctx, hot=2, ram=None)
-    mb.engine = rec
-    limit = 3_000_000 if name != "strings.elf" else 1_500_000
+    mi = _guest_machine(name, "interp")
+    # The block side: a recording engine (hot after 2 runs), wired into the machine as a named one.
+    mb = _guest_machine(name, lambda ctx: RecordingBlockEngine(ctx, hot=2, ram=None))
+    rec = mb.engine
+    assert isinstance(rec, RecordingBlockEngine)
+    limit = 1_500_000 if name.startswith("strings") else 3_000_000
     ri = mi.run(max_instructions=limit)
-    mi2 = _guest_machine(path, "interp")
+    mi2 = _guest_machine(name, "interp")
     stop_b, _ = check_lockstep(mi2.engine, rec, None, limit)
     assert rec.translations > 0 or rec.instructions < 100
     assert stop_b.kind == ri.stop.kind and rec.instructions == ri.instructions
@@ -132,6 +155,22 @@ def test_bundled_guest_same_on_both_engines(name: str) -> None:
     ram_b = hashlib.sha256(mb._mem.read_bytes(mb.ram_base, mb.ram_size)).digest()
     ram_i = hashlib.sha256(mi._mem.read_bytes(mi.ram_base, mi.ram_size)).digest()
     assert ram_b == ram_i
+
+
+@pytest.mark.parametrize("timing", ["fast", "pipeline"])
+@pytest.mark.parametrize("name", GUEST_ELFS)
+def test_bundled_guest_same_cycles_on_both_engines(name: str, timing: str) -> None:
+    """Every bundled guest at both timing levels: same instructions, cycles (by category) and exceptions."""
+    limit = 400_000
+    results = []
+    for engine in ("interp", "block"):
+        m = _guest_machine(name, engine, timing=timing)
+        r = m.run(max_instructions=limit)
+        results.append((r.stop_reason, r.exit_code, r.instructions, r.cycles, m.timing.breakdown(), r.exceptions,
+                        r.output))
+    assert results[0] == results[1]
+    if results[0][2] > 1000:
+        assert results[0][3] != results[0][2]  # the level prices something: cycles are not the count
 
 
 # -- generated A32 loops ----------------------------------------------------------------------------

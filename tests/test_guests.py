@@ -34,6 +34,19 @@ def expected_exit_codes() -> Dict[str, int]:
     return codes
 
 
+# The Cortex-A builds of a guest (NAME-thumb: Thumb-2 throughout; NAME-a15: ARM code
+# with newlib's Thumb-2 library) must print what NAME prints, with the same status.
+VARIANTS = ("-thumb", "-a15")
+
+
+def expectation_of(name: str) -> str:
+    """The guest whose expected output and status ``name`` shares."""
+    for suffix in VARIANTS:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def guest_names() -> List[str]:
     names = set(expected_exit_codes())
     names.update(p.stem for p in EXPECTED.glob("*.out"))
@@ -41,12 +54,21 @@ def guest_names() -> List[str]:
     return sorted(names)
 
 
+def test_cortex_a_builds_exist() -> None:
+    """Every C guest has its Thumb-2 and ARM + Thumb-2 newlib builds (issue: natural Cortex-A builds)."""
+    for src in GUESTS.glob("*.c"):
+        if src.stem == "interwork":
+            continue
+        for suffix in VARIANTS:
+            assert (GUESTS / f"{src.stem}{suffix}.elf").is_file(), f"missing {src.stem}{suffix}.elf"
+
+
 def readme_instruction_counts() -> Dict[str, int]:
     """The README's table of instruction counts (measured under QEMU with stdout not a terminal)."""
     text = (GUESTS / "README.md").read_text()
     table = text.split("Instruction counts executed under QEMU", 1)[1]
     counts = {}
-    for m in re.finditer(r"^\| (\w+) \| ([\d,]+) \|$", table, re.M):
+    for m in re.finditer(r"^\| ([\w-]+) \| ([\d,]+) \|$", table, re.M):
         counts[m.group(1)] = int(m.group(2).replace(",", ""))
     return counts
 
@@ -66,16 +88,17 @@ def run_guest(name: str) -> Machine:
 @pytest.mark.parametrize("name", guest_names())
 def test_guest(name: str) -> None:
     elf = GUESTS / f"{name}.elf"
-    out = EXPECTED / f"{name}.out"
+    base = expectation_of(name)
+    out = EXPECTED / f"{base}.out"
     codes = expected_exit_codes()
     assert elf.is_file(), f"guest {name!r} is listed in the expectations but {elf} is missing"
     assert out.is_file(), f"guest {name!r}: no expected output {out}"
-    assert name in codes, f"guest {name!r}: no exit status in {EXIT_CODES}"
+    assert base in codes, f"guest {name!r}: no exit status in {EXIT_CODES}"
     m = run_guest(name)
     r = m.run(max_instructions=MAX_INSTRUCTIONS)
     assert r.stop_reason is StopReason.EXIT, f"{name}: {r.stop_reason.value}: {r.message}"
     assert r.output.decode("utf-8", "replace") == out.read_text()
-    assert r.exit_code == codes[name]
+    assert r.exit_code == codes[base]
     assert r.error_output == b""
     # The output is captured, not a terminal: SYS_ISTTY answers 0 as QEMU's does with stdout
     # redirected, so newlib executes the instructions the README counted under QEMU.

@@ -382,11 +382,13 @@ def test_unmapped_fetch_names_the_branch_that_got_there(fake_isa: FakeIsa, tmp_p
     p = Prog()
     p.nop()
     p.op("TEST JUMP", lambda ctx, info: 0x40000000)
-    stop = machine_for(fake_isa, p, tmp_path).run(10).stop
+    r = machine_for(fake_isa, p, tmp_path).run(10)
+    stop = r.stop
     assert stop is not None and stop.kind is StopKind.NO_HANDLER and stop.exception == "Prefetch Abort"
     assert (stop.pc, stop.address, stop.vector) == (0x40000000, 0x40000000, 0x0C)
     assert (stop.previous_pc, stop.previous_symbol) == (CODE + 4, "_start+0x4")
     assert stop.previous_instruction.endswith("TEST JUMP") and stop.instruction == ""
+    assert "at 0x40000000; reached from 0x00008004 <_start+0x4> (e7f000f2 TEST JUMP)" in r.message, r.message
 
 
 CDP_P0 = 0xEE000000  # A8.8.28 CDP p0, ...: no coprocessor 0, so UNDEFINED (B1.9.6)

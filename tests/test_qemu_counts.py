@@ -54,7 +54,8 @@ def armsim_count(name: str, stdout: Any) -> Tuple[int, int]:
     return r.instructions, r.exit_code
 
 
-@pytest.mark.parametrize("name", ["hello", "exitcode", "printf"])
+@pytest.mark.parametrize("name", ["hello", "exitcode", "printf", "exitcode-thumb", "printf-thumb", "printf-a15",
+                                  "interwork"])
 def test_counts_equal_qemu_with_stdout_a_file(name: str, tmp_path: Path) -> None:
     with open(tmp_path / "armsim.out", "wb") as f:
         assert armsim_count(name, f) == qemu_count(name, tmp_path, tty=False)

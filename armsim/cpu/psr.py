@@ -36,6 +36,13 @@ def psr_it(value: int) -> int:
     return (((value >> 10) & 0x3F) << 2) | ((value >> 25) & 3)
 
 
+def ITAdvance(itstate: int) -> int:
+    """A2.5.2 ITAdvance(): shift IT<4:0> left, or leave the IT block after its last instruction."""
+    if itstate & 0x7 == 0:
+        return 0
+    return (itstate & 0xE0) | ((itstate << 1) & 0x1F)
+
+
 def it_bits(it: int) -> int:
     """The PSR bits holding ITSTATE ``it``."""
     return ((it >> 2) << 10) | ((it & 3) << 25)

@@ -17,7 +17,7 @@ bit 0 of the engine's PC key (1 = Thumb).
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from armsim.cpu.modes import (
     MODES_WITH_SPSR,
@@ -29,7 +29,7 @@ from armsim.cpu.modes import (
     phys_slot,
 )
 from armsim.cpu.psr import PSR, it_bits, psr_it
-from armsim.layout import Layout
+from armsim.cpu.sysregs import SCR, SCTLR, SCTLR_RESET, SystemRegisters  # noqa: F401 (SCTLR, SCTLR_RESET re-exported)
 
 MASK32 = 0xFFFFFFFF
 
@@ -38,33 +38,6 @@ NZCV = 0
 Q = 1
 GE = 2
 
-# SCTLR fields used by the core (B4.1.130).
-SCTLR = Layout(
-    "SCTLR",
-    {
-        "TE": (30, 30),
-        "AFE": (29, 29),
-        "TRE": (28, 28),
-        "NMFI": (27, 27),
-        "EE": (25, 25),
-        "VE": (24, 24),
-        "U": (22, 22),
-        "FI": (21, 21),
-        "HA": (17, 17),
-        "RR": (14, 14),
-        "V": (13, 13),
-        "I": (12, 12),
-        "Z": (11, 11),
-        "SW": (10, 10),
-        "B": (7, 7),
-        "CP15BEN": (5, 5),
-        "C": (2, 2),
-        "A": (1, 1),
-        "M": (0, 0),
-    },
-)
-# Reset value as on Cortex-A15 (U=1 and the RAO bits 23, 22, 18, 16, 6:3).
-SCTLR_RESET = 0x00C50078
 _SCTLR_NMFI = SCTLR["NMFI"].mask
 
 REG_NAMES = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc")
@@ -81,6 +54,11 @@ class CPUState:
         self.spsr: Dict[int, int] = dict.fromkeys(MODES_WITH_SPSR, 0)
         # Listeners told when state baked into decoded ops changes (CPSR.E, SCTLR).
         self.decode_listeners: List = []
+        # The system registers (CP15 and the Hyp registers): the one store (armsim.cpu.sysregs).
+        self.sys = SystemRegisters()
+        # Called with the next PC key after a change that may unmask a pending interrupt
+        # (exception return, MSR, CPS); returns the key to continue at (ExceptionModel sets it).
+        self.interrupt_check: Optional[Callable[[int], int]] = None
         self.reset()
 
     # -- reset ------------------------------------------------------------
@@ -100,17 +78,63 @@ class CPUState:
         self.F = 1
         self.J = 0
         self.IT = 0
-        # System control state the core needs before the CP15 model exists.
-        self.sctlr = SCTLR_RESET
-        self.vbar = 0
-        self.hvbar = 0
-        self.mvbar = 0
-        self.scr_ns = 0  # SCR.NS: 0 = Secure (the reset state)
+        self.sys.reset()
         # The Event Register (B1.8 "Wait For Event and Send Event"): set by SEV, consumed by WFE.
         self.event_register = 0
-        self.T = SCTLR["TE"].get(self.sctlr)
-        self.E = SCTLR["EE"].get(self.sctlr)
+        self.T = SCTLR["TE"].get(self.sys.SCTLR)
+        self.E = SCTLR["EE"].get(self.sys.SCTLR)
         self.decode_state_changed()
+
+    # -- views of the system register store (kept for callers that predate it) --
+    @property
+    def sctlr(self) -> int:
+        return self.sys.SCTLR
+
+    @sctlr.setter
+    def sctlr(self, value: int) -> None:
+        self.sys.SCTLR = value & MASK32
+
+    @property
+    def vbar(self) -> int:
+        return self.sys.VBAR
+
+    @vbar.setter
+    def vbar(self, value: int) -> None:
+        self.sys.VBAR = value & MASK32
+
+    @property
+    def hvbar(self) -> int:
+        return self.sys.HVBAR
+
+    @hvbar.setter
+    def hvbar(self, value: int) -> None:
+        self.sys.HVBAR = value & MASK32
+
+    @property
+    def mvbar(self) -> int:
+        return self.sys.MVBAR
+
+    @mvbar.setter
+    def mvbar(self, value: int) -> None:
+        self.sys.MVBAR = value & MASK32
+
+    @property
+    def scr_ns(self) -> int:
+        """SCR.NS (B4.1.129): 0 = Secure."""
+        return self.sys.SCR & 1
+
+    @scr_ns.setter
+    def scr_ns(self, value: int) -> None:
+        self.sys.SCR = (self.sys.SCR & ~1) | (value & 1)
+
+    @property
+    def scr_hce(self) -> int:
+        """SCR.HCE (B4.1.129): HVC enabled."""
+        return SCR["HCE"].get(self.sys.SCR)
+
+    @scr_hce.setter
+    def scr_hce(self, value: int) -> None:
+        self.sys.SCR = SCR["HCE"].set(self.sys.SCR, value & 1)
 
     # -- banking ------------------------------------------------------------
     def set_mode(self, new_mode: int) -> None:
@@ -174,7 +198,11 @@ class CPUState:
         )
 
     def set_cpsr(self, value: int) -> None:
-        """Write every CPSR field (as on exception return); switches banks on a mode change."""
+        """Write every CPSR field (a debugger's or loader's write); switches banks on a mode change.
+
+        Not an instruction's write: instructions use CPSRWriteByInstr, exception
+        returns armsim.cpu.exception_return.ExceptionReturn.
+        """
         mode = value & 0x1F
         check_mode(mode)
         f = self.flags
@@ -222,7 +250,7 @@ class CPUState:
         """
         if mode not in VALID_MODES:
             return f"reserved mode {mode:#04x} (BadMode)"
-        secure = self.mode == Mode.MON or not self.scr_ns
+        secure = self.mode == Mode.MON or not self.sys.SCR & 1
         if mode == Mode.MON and not secure:
             return "Monitor mode from Non-secure state"
         if mode == Mode.HYP and not self.scr_ns:
@@ -264,7 +292,7 @@ class CPUState:
             if privileged:
                 self.I = (value >> 7) & 1
                 # SCTLR.NMFI (B4.1.130): software cannot set F.
-                if not (self.sctlr & _SCTLR_NMFI) or not value & 0x40:
+                if not (self.sys.SCTLR & _SCTLR_NMFI) or not value & 0x40:
                     self.F = (value >> 6) & 1
             if is_excpt_return:
                 self.T = (value >> 5) & 1
@@ -314,7 +342,7 @@ class CPUState:
 
     def IsSecure(self) -> bool:
         """B1.5.1: Monitor mode is always Secure; otherwise SCR.NS decides."""
-        return self.mode == Mode.MON or not self.scr_ns
+        return self.mode == Mode.MON or not self.sys.SCR & 1
 
     # -- convenience ----------------------------------------------------------
     @property

@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from types import CodeType
+import sys
+from types import CodeType, FrameType
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.exec.engine import CODE_LINE_SHIFT, Engine, FetchFault
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, Op, SemihostingCall
@@ -297,18 +299,49 @@ class BlockEngine(Engine):
         if self.hot <= 0:  # translate at once (tests exercise generated code from the first run)
             self.translate(blk)
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None, prev: int = -1) -> Stop:
+    def live_instructions(self) -> int:
+        """As :meth:`Engine.live_instructions`: the run's count plus the running block's index.
+
+        Cold path: the running block's frame (translated: its line; cold: its loop index) is
+        found on the stack, so the generated code keeps no count of its own.
+        """
+        frame = self._run_frame
+        if frame is None or frame.f_code is not _RUN_CODE:
+            return super().live_instructions()
+        loc = frame.f_locals
+        n = self.instructions + int(loc["max_instructions"]) - int(loc["left"])
+        blk = self.binfo.get(loc["pc"]) or self.dead.get(loc["pc"])
+        if blk is None:
+            return n
+        f: Optional[FrameType] = sys._getframe(1)
+        while f is not None and f is not frame:
+            if f.f_code is blk.code:
+                return n + blk.line_index.get(f.f_lineno, 0)
+            if f.f_code.co_name == "cold" and f.f_locals.get("blk") is blk:
+                return n + int(f.f_locals.get("i", 0))
+            f = f.f_back
+        return n
+
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
+            interrupts: bool = False, prev: int = -1) -> Stop:
         """As :meth:`Engine.run`, block by block (tracing: the interpreter)."""
         if trace is not None:
-            return super().run(max_instructions, trace)
+            return super().run(max_instructions, trace, interrupts, prev)
         blocks = self.blocks
         binfo = self.binfo
         exc = self.ctx.exc
+        debug = self.ctx.debug
         pc = self.pc_key()
         done = 0
+        left = max_instructions
         cur = -1  # the block that ran last (its exit sets ``prev`` lazily)
         k = 0
+        outer = self._run_frame
+        self._run_frame = sys._getframe()
         try:
+            if interrupts:
+                # An interrupt raised (or unmasked) between runs is taken before the first instruction.
+                pc = exc.check_interrupts(pc)
             while done < max_instructions:
                 left = max_instructions - done
                 try:
@@ -347,13 +380,18 @@ class BlockEngine(Engine):
                             raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
                         prev = e.key
                     continue
-                except (MemoryFault, SemihostingCall, GuestExit, GuestHalt, GuestError, KeyboardInterrupt) as e:
+                except (WatchpointHit, MemoryFault, SemihostingCall, GuestExit, GuestHalt, GuestError,
+                        KeyboardInterrupt) as e:
                     blk = binfo.get(pc) or self.dead.get(pc)
                     i = blk.fault_index(e) if blk is not None else 0
                     key = pc = blk.keys[i] if blk is not None else pc
                     done = max_instructions - left
                     cur = -1
-                    if isinstance(e, MemoryFault):
+                    if isinstance(e, WatchpointHit):  # a MemoryFault subclass: first
+                        done += i + 1
+                        assert debug is not None  # only its checked accessors raise it
+                        prev, pc = key, debug.take_watchpoint(key, e)
+                    elif isinstance(e, MemoryFault):
                         done += i + 1
                         prev, pc = key, exc.TakeDataAbortException(key, e.addr, e.fs, e.is_write, e.describe())
                     elif isinstance(e, SemihostingCall):
@@ -393,7 +431,7 @@ class BlockEngine(Engine):
                 self.instructions += done
                 done = 0
                 self._sync(pc)
-                stop = super().run(left, None, prev)
+                stop = super().run(left, None, False, prev)
                 pc = self.pc_key()
                 if stop.kind is StopKind.LIMIT:
                     return dataclasses.replace(stop, count=max_instructions)
@@ -406,10 +444,13 @@ class BlockEngine(Engine):
         except KeyboardInterrupt:
             raise RunInterrupted(self._stop(StopKind.INTERRUPTED, "interrupted", pc, count=done)) from None
         finally:
+            self._run_frame = outer
             self.instructions += done
             self.now = self.instructions
             self._sync(pc)
 
+
+_RUN_CODE = BlockEngine.run.__code__
 
 ENGINES: Dict[str, Callable[[ExecContext], Engine]] = {"interp": Engine, "block": BlockEngine}
 DEFAULT_ENGINE = "block"

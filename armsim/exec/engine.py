@@ -16,8 +16,11 @@ line holding decoded code invalidate the affected ops (Memory.code_lines).
 from __future__ import annotations
 
 import dataclasses
+import sys
+from types import FrameType
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.isa.build import build_op, conditional_undefined, undefined_op
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, InsnInfo, Op, SemihostingCall
@@ -57,6 +60,10 @@ class Engine:
         # The exact instruction count while a semihosting call runs (time calls).
         self.now = 0
         self.last_exit_code: Optional[int] = None
+        # Called with (op, row name or "", info, fields) after each decode; returns the op to cache.
+        self.decorate: Optional[Callable[[Op, str, InsnInfo, Dict[str, int]], Op]] = None
+        # The frame of the running ``run`` call (read by live_instructions).
+        self._run_frame: Optional[FrameType] = None
 
     # -- decode ---------------------------------------------------------------
     def fetch(self, key: int) -> Tuple[int, int]:
@@ -89,9 +96,22 @@ class Engine:
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
         if row is None:
             if instruction_set(key) is None:
-                return undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
-            return conditional_undefined(self.ctx, info, info.word >> 28, f"UNDEFINED encoding {info.word:#010x}")
-        return build_op(self.ctx, row, info, fields)
+                op = undefined_op(self.ctx, info, "Thumb instruction set not implemented in this build")
+            else:
+                # A Thumb word's condition is its IT block's (AL outside one, A8.3); an ARM word's its cond field.
+                cond = info.cond if info.thumb else info.word >> 28
+                op = conditional_undefined(self.ctx, info, cond, f"UNDEFINED encoding {info.word:#010x}")
+        else:
+            op = build_op(self.ctx, row, info, fields)
+        if self.decorate is not None:
+            # The timing model prices the op once, here (armsim.timing.model.Timing.decorate).
+            op = self.decorate(op, row.name if row is not None else "", info, fields)
+        debug = self.ctx.debug
+        if debug is not None and debug.breakpoints_armed:
+            # C3.3: a breakpoint is checked before the instruction executes, so it has
+            # priority over the instruction's own UNDEFINED or Hyp trap.
+            op = debug.wrap_op(op, addr, info.thumb, info.key)
+        return op
 
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
@@ -107,28 +127,53 @@ class Engine:
         self.cache.clear()
 
     # -- run --------------------------------------------------------------------
+    def live_instructions(self) -> int:
+        """Instructions retired so far, exact while an op runs (a PMU read, a timing query).
+
+        The run loop keeps its count in locals (``done`` chunks + ``i`` in the current
+        chunk, the same sum a semihosting call sees as :attr:`now`); this cold path reads
+        them from the running frame instead of making the loop publish them.
+        """
+        frame = self._run_frame
+        if frame is None:
+            return self.instructions
+        loc = frame.f_locals
+        return self.instructions + int(loc.get("done", 0)) + int(loc.get("i", 0))
+
     def pc_key(self) -> int:
         cpu = self.cpu
-        return (cpu.regs[15] & ~1) | cpu.T
+        if cpu.T:
+            return (cpu.regs[15] & 0xFFFFFFFE) | 1 | (cpu.IT << 32)
+        return cpu.regs[15] & 0xFFFFFFFE
 
     def _sync(self, key: int) -> None:
-        self.cpu.regs[15] = key & ~1 & MASK32
-        self.cpu.T = key & 1
+        cpu = self.cpu
+        cpu.regs[15] = key & 0xFFFFFFFE
+        cpu.T = key & 1
+        cpu.IT = (key >> 32) & 0xFF
 
-    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None, prev: int = -1) -> Stop:
+    def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
+            interrupts: bool = False, prev: int = -1) -> Stop:
         """Run until the guest exits, halts, errs or ``max_instructions`` have executed; returns the Stop.
 
         The record has the kind, the message and the PC (``previous_pc`` too for a failed
         instruction fetch; ``prev``: the key executed before this run, if known); symbols and
-        instruction text are the machine's to add.  Ctrl-C raises :class:`RunInterrupted` with the PC where the run was.
+        instruction text are the machine's to add.  Ctrl-C raises :class:`RunInterrupted` with the PC
+        where the run was.  ``interrupts``: first take a pending unmasked interrupt (raised or unmasked
+        between runs).
         """
         cache = self.cache
         exc = self.ctx.exc
         pc = self.pc_key()
+        outer = self._run_frame
+        self._run_frame = sys._getframe()
         # The instruction executed before the current one: ``prev, pc = pc, op()`` assigns
         # only when the op returns, so after a failed fetch ``prev`` is the branch that got there.
         done = 0
         try:
+            if interrupts:
+                # An interrupt raised (or unmasked) between runs is taken before the first instruction.
+                pc = exc.check_interrupts(pc)
             while done < max_instructions:
                 n = min(CHUNK, max_instructions - done)
                 i = 0
@@ -158,6 +203,11 @@ class Engine:
                                 raise
                             raise GuestStop(dataclasses.replace(gs.stop, previous_pc=prev & 0xFFFFFFFE)) from None
                         prev = e.key
+                except WatchpointHit as e:
+                    done += i + 1
+                    debug = self.ctx.debug
+                    assert debug is not None  # only its checked accessors raise it
+                    prev, pc = pc, debug.take_watchpoint(pc, e)
                 except MemoryFault as e:
                     # An aborted instruction counts toward the limit, so a handler
                     # that faults on itself cannot hold the run forever.
@@ -200,6 +250,7 @@ class Engine:
         except KeyboardInterrupt:
             raise RunInterrupted(self._stop(StopKind.INTERRUPTED, "interrupted", pc, count=done)) from None
         finally:
+            self._run_frame = outer
             self.instructions += done
             self.now = self.instructions
             self._sync(pc)

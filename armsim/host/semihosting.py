@@ -329,10 +329,10 @@ class Semihosting:
 
     # -- guest memory ------------------------------------------------------------------
     def _word(self, addr: int) -> int:
-        return self.ctx.read32(addr & MASK32)
+        return self.ctx.host_read32(addr & MASK32)
 
     def _block(self, addr: int, n: int) -> List[int]:
-        read32 = self.ctx.read32
+        read32 = self.ctx.host_read32
         return [read32((addr + 4 * i) & MASK32) for i in range(n)]
 
     def _check_range(self, addr: int, n: int, write: bool) -> None:
@@ -474,7 +474,7 @@ class Semihosting:
 
     def sys_writec(self, arg: int) -> int:
         """SYS_WRITEC (0x03): R1 points to one character."""
-        self.stdout.write(bytes([self.ctx.read8(arg)]))
+        self.stdout.write(bytes([self.ctx.host_read8(arg)]))
         return 0
 
     def sys_write0(self, arg: int) -> int:
@@ -641,14 +641,14 @@ class Semihosting:
         if len(line) + 1 > size:
             raise _Refused(EINVAL)
         self._write(buf, line + b"\0")
-        self.ctx.write32((arg + 4) & MASK32, len(line))
+        self.ctx.host_write32((arg + 4) & MASK32, len(line))
         return 0
 
     def sys_heapinfo(self, arg: int) -> int:
         """SYS_HEAPINFO (0x16): R1 -> pointer to [heap base, heap limit, stack base, stack limit]."""
         block = self._word(arg)
         self._check_range(block, 16, True)
-        write32 = self.ctx.write32
+        write32 = self.ctx.host_write32
         for i, v in enumerate(self.heap_info()):
             write32((block + 4 * i) & MASK32, v & MASK32)
         return 0
@@ -671,8 +671,8 @@ class Semihosting:
         """SYS_ELAPSED (0x30): R1 -> two words receiving the 64-bit tick count (low word first)."""
         self._check_range(arg, 8, True)
         ticks = self.instructions()
-        self.ctx.write32(arg, ticks & MASK32)
-        self.ctx.write32((arg + 4) & MASK32, (ticks >> 32) & MASK32)
+        self.ctx.host_write32(arg, ticks & MASK32)
+        self.ctx.host_write32((arg + 4) & MASK32, (ticks >> 32) & MASK32)
         return 0
 
     def sys_tickfreq(self, arg: int) -> int:

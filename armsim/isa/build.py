@@ -83,7 +83,9 @@ def with_cond(op: Op, cond: int, flags: Any, nxt: int) -> Op:
 
 
 def build_op(ctx: ExecContext, row: Row, info: InsnInfo, fields: Dict[str, int]) -> Op:
-    cond = fields.pop("cond", 14)
+    # A32 and T16/T32 B: the row's cond field; a Thumb op in an IT block: the
+    # condition insn_info() took from ITSTATE; otherwise AL.
+    cond = fields.pop("cond", info.cond)
     info.cond = cond
     try:
         op = row.builder(ctx, info, **fields)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from armsim.coproc.bus import CoprocessorBus
     from armsim.cpu.exceptions import ExceptionModel
     from armsim.cpu.state import CPUState
+    from armsim.debug.events import DebugUnit
     from armsim.memory import Memory
 
 Op = Callable[[], int]
@@ -128,12 +129,21 @@ class ExecContext:
         self.semihost: Optional[Callable[[], None]] = None
         # Flush every decoded op (state baked into ops changed).
         self.flush: Callable[[], None] = lambda: None
+        # The debug unit (breakpoints, watchpoints), or None: consulted only at decode
+        # time and in refresh(), so a disarmed unit costs nothing per instruction.
+        self.debug: Optional[DebugUnit] = None
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read state that builders bake into ops (CPSR.E, SCTLR.A)."""
+        """Re-read state that builders bake into ops (CPSR.E, SCTLR.A, armed watchpoints)."""
         cpu = self.cpu
         accessors = self.mem.accessors(bool(cpu.E))
+        # The host's own view (semihosting): never checked against watchpoints.
+        (self.host_read8, self.host_read16, self.host_read32,
+         self.host_write8, self.host_write16, self.host_write32) = accessors
+        debug = self.debug
+        if debug is not None and debug.watchpoints_armed:
+            accessors = debug.checked_accessors(accessors)
         (self.read8, self.read16, self.read32, self.write8, self.write16, self.write32) = accessors
         self.big_endian = bool(cpu.E)
         self.align_check = bool(cpu.sctlr & 0x2)  # SCTLR.A (B3.12.4)

@@ -43,6 +43,8 @@ class Row:
         self.pattern = pattern
         self.builder = builder
         self.note = note
+        # The format column (armsim.isa.disasm): a template or a function of the fields.
+        self.fmt: Any = None
         self.width = width
         mask = 0
         value = 0
@@ -183,3 +185,14 @@ class DecodeTable:
         for item in self.items:
             out.extend(_rows_of(item))
         return out
+
+    def attach_formats(self, formats: Dict[str, Any]) -> None:
+        """Give every row its format column (by row name); a row without one is an error."""
+        from armsim.isa.disasm import check_format
+
+        for r in self.rows():
+            fmt = formats.get(r.name)
+            if fmt is None:
+                raise DecodeTableError(f"{self.name}: row {r.name!r} has no disassembly format")
+            check_format(r.name, fmt, [name for name, _, _ in r.fields], {})
+            r.fmt = fmt

@@ -26,7 +26,7 @@ Fetch = Callable[[Callable[[int], int], Callable[[int], int], int], Tuple[int, i
 Decode = Callable[[int, int, int], Tuple[Optional[Row], InsnInfo]]
 
 # T bit -> module that registers that instruction set when imported.
-KNOWN: Dict[int, str] = {0: "armsim.isa.a32"}
+KNOWN: Dict[int, str] = {0: "armsim.isa.a32", 1: "armsim.isa.t32"}
 
 
 class InstructionSet:

@@ -28,6 +28,17 @@ _BUCKETS = ((20, 8), (4, 4))
 A32_COND = DecodeTable("A32", _COND_ITEMS, _BUCKETS)
 A32_UNCOND = DecodeTable("A32 unconditional (A5.7)", _UNCOND_ITEMS, _BUCKETS)
 
+def _attach_formats() -> None:
+    from armsim.isa import disasm
+    from armsim.isa.a32 import formats
+
+    disasm.DERIVED.update(formats.EXTRA)
+    A32_COND.attach_formats(formats.FORMATS)
+    A32_UNCOND.attach_formats(formats.FORMATS)
+
+
+_attach_formats()
+
 _cond_buckets = A32_COND.buckets
 _uncond_buckets = A32_UNCOND.buckets
 

@@ -35,10 +35,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
-from armsim.isa.ops.common import ALUWritePC, ExceptionReturnKey, exception_return_problem
+from armsim.isa.ops.common import ALUWritePC
 from armsim.isa.template import Template, conditional_lines, template_op
 
 MASK32 = 0xFFFFFFFF
@@ -307,11 +308,10 @@ def _write_pc_fn(thumb: bool) -> Callable[[int], int]:
 
 
 def _exception_return_fn(ctx: ExecContext, info: InsnInfo) -> Callable[[int], int]:
-    """B9.3.20 SUBS PC, LR and related instructions: branch to ``result``, CPSR <- SPSR."""
+    """B9.3.20 SUBS PC, LR and related instructions: ExceptionReturn(result, SPSR[])."""
     cpu = ctx.cpu
     take = ctx.exc.TakeUndefInstrException
     key = info.key
-    t = 1 if info.thumb else 0
 
     def eret(result: int) -> int:
         mode = cpu.mode
@@ -320,12 +320,12 @@ def _exception_return_fn(ctx: ExecContext, info: InsnInfo) -> Callable[[int], in
         if mode == Mode.USR or mode == Mode.SYS:
             # UNPREDICTABLE (B9.3.20) in User and System modes: we choose UNDEFINED.
             return take(key, "B9.3.20: exception return in User or System mode (UNPREDICTABLE)")
-        cpu.T = t
         spsr = cpu.spsr[mode]
-        why = exception_return_problem(cpu, spsr)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
-            return take(key, f"B9.3.20: {why} (UNPREDICTABLE)")
-        return ExceptionReturnKey(cpu, result, spsr)
+            # UNPREDICTABLE (B1.3.3 CPSRWriteByInstr): we choose UNDEFINED.
+            return take(key, f"B9.3.20: exception return to {why} (UNPREDICTABLE)")
+        return ExceptionReturn(cpu, result, spsr)
 
     return eret
 

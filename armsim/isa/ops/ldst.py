@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Tuple
 
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles
-from armsim.isa.ops.common import ExceptionReturnKey, LoadWritePC, exception_return_problem
+from armsim.isa.ops.common import LoadWritePC
 from armsim.isa.template import Template, template_op
 from armsim.memory import AlignmentFault
 
@@ -148,6 +149,19 @@ def _unprivileged(ctx: ExecContext, info: InsnInfo, op: Op) -> Op:
     cpu = ctx.cpu
     take = ctx.exc.TakeUndefInstrException
     key = info.key
+    debug = ctx.debug
+    if debug is not None and debug.watchpoints_armed:
+        # C3.4: watchpoints see this op's accesses as PL0 accesses (built only while armed).
+        access = op
+
+        def op_pl0() -> int:
+            debug.unprivileged = True
+            try:
+                return access()
+            finally:
+                debug.unprivileged = False
+
+        op = op_pl0
 
     def op_t() -> int:
         if cpu.mode == _HYP:
@@ -824,14 +838,14 @@ def LDM_exception_return(ctx: ExecContext, info: InsnInfo, n: int, registers: in
             a = (a + 4) & 0xFFFFFFFF
         new_pc = read32(a)
         spsr = spsrs[cpu.mode]
-        why = exception_return_problem(cpu, spsr)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
-            return take(key, f"B9.3.4: {why} (UNPREDICTABLE)")
+            return take(key, f"B9.3.4: exception return to {why} (UNPREDICTABLE)")
         for i, v in zip(rl, vals):
             regs[i] = v
         if do_wb:
             regs[n] = (b + wd) & 0xFFFFFFFF
-        return ExceptionReturnKey(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 

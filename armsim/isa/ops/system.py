@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Optional, Tuple
 
+from armsim.coproc.syndrome import hsr_smc, hsr_wfx
+from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.exceptions import FS_DEBUG
 from armsim.cpu.modes import PHYS_INDEX, Mode
 from armsim.cpu.state import CPUState
-from armsim.isa.contract import ExecContext, GuestHalt, InsnInfo, Op, Unpredictable
+from armsim.cpu.sysregs import HCR, SCR
+from armsim.debug.layouts import MOE_BKPT
+from armsim.isa.contract import ExecContext, InsnInfo, Op, Unpredictable
 from armsim.memory import AlignmentFault
 from armsim.signals import SemihostingCall
 
@@ -42,15 +46,14 @@ _MON = int(Mode.MON)
 _HYP = int(Mode.HYP)
 
 
-def _exception_return(cpu: CPUState, address: int, spsr: int) -> int:
-    """CPSRWriteByInstr(spsr, '1111', TRUE) (B1.3.3), then BranchWritePC (A2.3.1) in the new instruction set."""
-    cpu.CPSRWriteByInstr(spsr, 0xF, True)
-    if cpu.T:
-        return (address & ~1 & MASK32) | 1
-    return address & ~3 & MASK32
-
-
 # -- status registers -------------------------------------------------------------
+
+
+def _unmasked(cpu: CPUState, nxt: int) -> int:
+    """After a CPSR write that may clear A/I/F: take an interrupt now pending and unmasked (B1.8.6)."""
+    check = cpu.interrupt_check
+    return nxt if check is None else check(nxt)
+
 
 
 def MRS(ctx: ExecContext, info: InsnInfo, d: int, read_spsr: bool) -> Op:
@@ -127,11 +130,12 @@ def MSR_immediate(ctx: ExecContext, info: InsnInfo, write_spsr: bool, mask: int,
             return nxt
 
         return op_fs
-    write = ctx.cpu.CPSRWriteByInstr
+    cpu = ctx.cpu
+    write = cpu.CPSRWriteByInstr
 
     def op() -> int:
         write(imm32, mask, False)
-        return nxt
+        return _unmasked(cpu, nxt)
 
     return op
 
@@ -169,11 +173,12 @@ def MSR_register(ctx: ExecContext, info: InsnInfo, write_spsr: bool, mask: int, 
             return nxt
 
         return op_fs
-    write = ctx.cpu.CPSRWriteByInstr
+    cpu = ctx.cpu
+    write = cpu.CPSRWriteByInstr
 
     def op() -> int:
         write(regs[n], mask, False)
-        return nxt
+        return _unmasked(cpu, nxt)
 
     return op
 
@@ -357,6 +362,7 @@ def CPS(
             v = cpu.get_cpsr()
             v = (((v & ~clear) | setbits) & ~mode_mask) | mode_bits
             cpu.CPSRWriteByInstr(v, 0xF, False)
+            return _unmasked(cpu, nxt)
         return nxt
 
     return op
@@ -424,12 +430,12 @@ def RFE(ctx: ExecContext, info: InsnInfo, n: int, increment: bool, wordhigher: b
             raise AlignmentFault(address, 4, False)
         new_pc = read32(address)
         spsr = read32((address + 4) & MASK32)
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"RFE: return to {why} (UNPREDICTABLE)")
         if wback:
             regs[n] = (base + step) & MASK32
-        return _exception_return(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 
@@ -451,10 +457,10 @@ def ERET(ctx: ExecContext, info: InsnInfo) -> Op:
             return take(key, "ERET in User or System mode (UNPREDICTABLE)")
         spsr = cpu.spsr[cur]
         new_pc = cpu.elr_hyp if cur == _HYP else regs[14]
-        why = cpu.ModeChangeUnpredictable(spsr & 0x1F, True)
+        why = ExceptionReturnProblem(cpu, spsr)
         if why is not None:
             return take(key, f"ERET: return to {why} (UNPREDICTABLE)")
-        return _exception_return(cpu, new_pc, spsr)
+        return ExceptionReturn(cpu, new_pc, spsr)
 
     return op
 
@@ -472,18 +478,19 @@ def SVC(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
     take = ctx.exc.TakeSVCException
     key = info.key
     size = info.size
+    imm = imm32 & 0xFFFF  # HSR.ISS of an SVC taken to Hyp mode: the low 16 bits (reference 3.2 choice)
     if semihosting:
         nxt = info.nxt
 
         def op_semihost() -> int:
             if ctx.semihost is not None:
                 raise SemihostingCall(nxt)
-            return take(key, size)
+            return take(key, size, imm)
 
         return op_semihost
 
     def op() -> int:
-        return take(key, size)
+        return take(key, size, imm)
 
     return op
 
@@ -500,10 +507,13 @@ def BKPT(ctx: ExecContext, info: InsnInfo, imm32: int, semihosting: bool) -> Op:
     addr = info.addr
     nxt = info.nxt
     why = f"BKPT #{imm32:#x} at {addr:#010x} (debug event)"
+    debug = ctx.debug
 
     def op() -> int:
         if semihosting and ctx.semihost is not None:
             raise SemihostingCall(nxt)
+        if debug is not None:
+            debug.regs.set_moe(MOE_BKPT)  # C11.11 DBGDSCR.MOE = 0b0011, BKPT instruction
         return pabt(key, addr, FS_DEBUG, why)
 
     return op
@@ -525,15 +535,19 @@ def HLT_semihosting(ctx: ExecContext, info: InsnInfo) -> Op:
 
 
 def HVC(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
-    """B9.3 HVC: UNDEFINED in Secure state and in User mode; with SCR.HCE == 0 UNDEFINED
-    (UNPREDICTABLE in Hyp mode: armsim chooses UNDEFINED).
+    """B9.3 HVC: the Hypervisor Call exception (TakeHVCException): Hyp mode, HSR.EC 0x12 with imm16.
 
-    SCR.HCE is read from ``cpu.scr_hce`` (0 when absent).  The Hypervisor Call
-    exception itself is not modelled yet: that path is UNDEFINED with a reason.
+    UNDEFINED in Secure state and in User mode, and with SCR.HCE == 0 in a
+    Non-secure PL1 mode; in Hyp mode with SCR.HCE == 0 it is UNPREDICTABLE:
+    armsim chooses UNDEFINED.
     """
     cpu = ctx.cpu
+    sr = cpu.sys
     take = ctx.exc.TakeUndefInstrException
+    hvc = ctx.exc.TakeHVCException
     key = info.key
+    size = info.size
+    hce = SCR["HCE"].mask
 
     def op() -> int:
         if cpu.IsSecure():
@@ -541,29 +555,40 @@ def HVC(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
         mode = cpu.mode
         if mode == _USR:
             return take(key, "HVC in User mode")
-        if not getattr(cpu, "scr_hce", 0):
+        if not sr.SCR & hce:
             if mode == _HYP:
                 return take(key, "HVC in Hyp mode with SCR.HCE == 0 (UNPREDICTABLE)")
             return take(key, "HVC with SCR.HCE == 0")
-        return take(key, f"HVC #{imm32:#x}: Hyp trap not modelled yet")
+        return hvc(key, size, imm32)
 
     return op
 
 
 def SMC(ctx: ExecContext, info: InsnInfo, imm32: int) -> Op:
-    """B9.3 SMC: UNDEFINED in User mode; otherwise take the SMC exception to Monitor mode.
-
-    HCR.TSC (trap to Hyp) and SCR.SCD (SMC disable) are not modelled yet (read as 0).
-    """
+    """B9.3 SMC: UNDEFINED in User mode; from Non-secure PL1 with HCR.TSC a Hyp Trap (HSR.EC 0x13,
+    ELR_hyp = the SMC, reference 4.2 choice); else UNDEFINED in Non-secure state with SCR.SCD (B4.1.129);
+    else the SMC exception to Monitor mode.  HCR.TSC takes priority over SCR.SCD."""
     cpu = ctx.cpu
-    take = ctx.exc.TakeUndefInstrException
-    smc = ctx.exc.TakeSMCException
+    sr = cpu.sys
+    exc = ctx.exc
+    take = exc.TakeUndefInstrException
+    smc = exc.TakeSMCException
+    trap = exc.TakeHypTrapException
     key = info.key
     size = info.size
+    tsc = HCR["TSC"].mask
+    scd = SCR["SCD"].mask
+    hsr = hsr_smc(int(size == 4), info.cond & 0xF)
 
     def op() -> int:
-        if cpu.mode == _USR:
+        mode = cpu.mode
+        if mode == _USR:
             return take(key, "SMC in User mode")
+        ns = cpu.sys.SCR & 1 and mode != _MON
+        if ns and mode != _HYP and sr.HCR & tsc:
+            return trap(key, hsr, "SMC trapped by HCR.TSC")
+        if ns and sr.SCR & scd:
+            return take(key, "SMC with SCR.SCD == 1 in Non-secure state")
         return smc(key, size)
 
     return op
@@ -595,26 +620,57 @@ def SEV(ctx: ExecContext, info: InsnInfo) -> Op:
     return op
 
 
-def WFE(ctx: ExecContext, info: InsnInfo) -> Op:
-    """A8.8 WFE (B1.8 "Wait For Event and Send Event"): if the Event Register is set, clear it and continue; otherwise
-    wait -- with no interrupt source and one processor nothing can wake it (GuestHalt)."""
+def _wfx_trap(ctx: ExecContext, info: InsnInfo, wfe: bool) -> Callable[[], bool]:
+    """B1.14.x HCR.TWI / HCR.TWE: does this WFI/WFE trap to Hyp mode (from Non-secure PL0/PL1)?"""
     cpu = ctx.cpu
+    sr = cpu.sys
+    bit = HCR["TWE" if wfe else "TWI"].mask
+
+    def traps() -> bool:
+        mode = cpu.mode
+        return bool(sr.HCR & bit) and bool(sr.SCR & 1) and mode != _HYP and mode != _MON
+
+    return traps
+
+
+def WFE(ctx: ExecContext, info: InsnInfo) -> Op:
+    """A8.8 WFE (B1.8.13 "Wait For Event and Send Event"): if the Event Register is set, clear it and
+    continue; otherwise trap to Hyp mode with HCR.TWE (HSR.EC 0x01, TI = 1), or wait for an interrupt
+    (the wake-up model of ExceptionModel.wait_for_interrupt)."""
+    cpu = ctx.cpu
+    exc = ctx.exc
     nxt = info.nxt
+    key = info.key
+    traps = _wfx_trap(ctx, info, True)
+    hsr = hsr_wfx(int(info.size == 4), info.cond & 0xF, True)
+    addr = info.addr
 
     def op() -> int:
         if cpu.event_register:
             cpu.event_register = 0
             return nxt
-        raise GuestHalt("WFE with no event pending and no interrupt source")
+        if not exc.pending() and traps():
+            return exc.TakeHypTrapException(key, hsr, "WFE trapped by HCR.TWE")
+        return exc.wait_for_interrupt(nxt, "WFE", addr)
 
     return op
 
 
 def WFI(ctx: ExecContext, info: InsnInfo) -> Op:
-    """A8.8 WFI (B1.8): waits for an interrupt; this build has no interrupt source (GuestHalt)."""
+    """A8.8 WFI (B1.8.12): with HCR.TWI from Non-secure PL0/PL1 and nothing pending, a Hyp Trap (HSR.EC
+    0x01, TI = 0: trapped only when it would suspend, B1.14.x); otherwise wait until an interrupt is
+    pending (ExceptionModel.wait_for_interrupt): a run with nothing that could wake it stops (HALT)."""
+    exc = ctx.exc
+    nxt = info.nxt
+    key = info.key
+    traps = _wfx_trap(ctx, info, False)
+    hsr = hsr_wfx(int(info.size == 4), info.cond & 0xF, False)
+    addr = info.addr
 
     def op() -> int:
-        raise GuestHalt("WFI with no interrupt source")
+        if not exc.pending() and traps():
+            return exc.TakeHypTrapException(key, hsr, "WFI trapped by HCR.TWI")
+        return exc.wait_for_interrupt(nxt, "WFI", addr)
 
     return op
 

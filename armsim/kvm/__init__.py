@@ -1,0 +1,52 @@
+"""The modelled hypervisor: KVM/ARM's trap tables, vcpu debug state, debug policies and world switch.
+
+The series "KVM: arm: debug infrastructure support" (v3, 2015) as plain Python
+classes (see the reference kvm-arm-debug.md beside the repository, sections 1,
+2, 8, 9)::
+
+    from armsim.kvm import DebugPolicy, VcpuTables, VCPU
+    tables = VcpuTables(get_profile("cortex-a15"))
+    vcpu = VCPU(tables.profile, tables)
+
+Extension points: :class:`TrapTable` / :class:`CoprocReg` rows
+(:meth:`VcpuTables.add`, :meth:`VcpuTables.add_shadow`), exit handlers per
+HSR.EC (:meth:`ExitEnv.set_handler`), and :class:`DebugPolicy` subclasses.
+"""
+
+from __future__ import annotations
+
+from armsim.kvm.coproc_table import CoprocParams, CoprocReg, TableOrderError, TableSet, TrapTable, reg_key
+from armsim.kvm.costs import PARTS, CycleLedger, OpCosts
+from armsim.kvm.exits import ExitEnv, handle_exit
+from armsim.kvm.hsr import EC
+from armsim.kvm.policy import DebugPolicy, policy_named
+from armsim.kvm.tables import VcpuTables
+from armsim.kvm.trace import JsonlSink, KvmTracer, MemorySink, RichSink
+from armsim.kvm.vcpu import VCPU
+from armsim.kvm.world_switch import BusPort, HypervisorError, WorldSwitch
+
+__all__ = [
+    "EC",
+    "PARTS",
+    "VCPU",
+    "BusPort",
+    "CoprocParams",
+    "CoprocReg",
+    "CycleLedger",
+    "DebugPolicy",
+    "ExitEnv",
+    "HypervisorError",
+    "JsonlSink",
+    "KvmTracer",
+    "MemorySink",
+    "OpCosts",
+    "RichSink",
+    "TableOrderError",
+    "TableSet",
+    "TrapTable",
+    "VcpuTables",
+    "WorldSwitch",
+    "handle_exit",
+    "policy_named",
+    "reg_key",
+]

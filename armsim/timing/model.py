@@ -1,0 +1,237 @@
+"""The timing model of one machine: levels, counters, the cost breakdown, charged work.
+
+Levels (``Machine(timing=...)``, ``armsim run --timing``):
+
+* ``off``: instructions are counted and ``cycles == instructions``; no model.
+* ``fast`` (the default): every operation costs its class's static ``issue``
+  cycles (:mod:`armsim.timing.tables`); nothing else.  The cost is fixed when
+  the op is decoded: the common one-cycle operations cost nothing extra at run
+  time (``cycles = instructions + extra``), and only an op whose cost differs
+  is wrapped in a closure that adds its difference.  A translated block will
+  sum the same static costs once (:func:`static_cost`).
+* ``pipeline``: :mod:`armsim.timing.pipeline` (issue width, scoreboard,
+  branch prediction, serialisation, optional L1 caches).
+
+Both model levels add ``exception_entry`` cycles per exception taken (the
+count comes from the exception model, so no hot-path hook is needed) and
+whatever was charged from outside the instruction stream with
+:meth:`Timing.charge` / :meth:`Timing.charge_work` (the hypervisor model's
+world-switch steps, register moves, entries and returns).
+
+The breakdown's categories: ``issue`` (base issue cycles), ``interlock``,
+``mispredict``, ``cache``, ``serialise``, ``exception``, then any named
+category charged from outside.  They sum to ``cycles``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from armsim.errors import ConfigError
+from armsim.timing.address import effective_address
+from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost, UnclassifiedRow, classify
+from armsim.timing.pipeline import CACHE, EXCEPTION, INTERLOCK, MISPREDICT, SERIALISE, Pipeline
+from armsim.timing.profiles import CpuProfile
+from armsim.timing.tables import TimingTable, multiple_cycles
+
+Op = Callable[[], int]
+
+LEVELS = ("off", "fast", "pipeline")
+DEFAULT_LEVEL = "fast"
+ISSUE = 0
+CATEGORIES = ("issue", "interlock", "mispredict", "cache", "serialise", "exception")
+assert CATEGORIES.index("interlock") == INTERLOCK and CATEGORIES.index("mispredict") == MISPREDICT
+assert CATEGORIES.index("cache") == CACHE and CATEGORIES.index("serialise") == SERIALISE
+assert CATEGORIES.index("exception") == EXCEPTION
+
+_SERIAL_CLASSES = frozenset(c for c in CostClass if c.name in (
+    "COPROC_READ", "COPROC_WRITE", "ISB", "BARRIER", "PSR_WRITE"))
+_EXC_CLASSES = frozenset((CostClass.EXC_GEN, CostClass.EXC_RETURN))
+
+# Work charged from outside the instruction stream, priced from the profile's table.
+WORK: Dict[str, Callable[[TimingTable], int]] = {
+    "coproc_read": lambda t: t.cost(CostClass.COPROC_READ),  # one MRC-like register move
+    "coproc_write": lambda t: t.cost(CostClass.COPROC_WRITE),  # one MCR-like register move
+    "exception_entry": lambda t: t.exception_entry,
+    "exception_return": lambda t: t.cost(CostClass.EXC_RETURN),
+    "isb": lambda t: t.cost(CostClass.ISB),
+    "barrier": lambda t: t.cost(CostClass.BARRIER),
+    "load": lambda t: t.cost(CostClass.LOAD),
+    "store": lambda t: t.cost(CostClass.STORE),
+    "alu": lambda t: t.cost(CostClass.ALU_REG),
+    "branch": lambda t: t.cost(CostClass.BRANCH),
+    "mispredict": lambda t: t.mispredict_penalty,
+}
+
+
+_UNDEFINED = OpCost(CostClass.EXC_GEN, (), (), 1, Flow.EXCEPTION)
+
+
+def check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise ConfigError(f"unknown timing level {level!r} (valid: {', '.join(LEVELS)})")
+    return level
+
+
+def static_cost(table: TimingTable, oc: OpCost) -> int:
+    """The fast level's cost of one operation: its class's issue cycles (LDM/STM: per register pair)."""
+    if oc.cls in (CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE, CostClass.LOAD_PC):
+        return multiple_cycles(table, oc.nregs)
+    return table.classes[oc.cls].issue
+
+
+def op_cost(row_name: str, fields: Dict[str, int], cond: int, word: int) -> OpCost:
+    """The cost record of a decoded A32 instruction (see :func:`armsim.timing.costs.classify`).
+
+    A row without a rule (a test's own row, a future row) costs :data:`~armsim.timing.costs.DEFAULT`.
+    """
+    try:
+        return classify(row_name, fields, cond, word)
+    except UnclassifiedRow:
+        return DEFAULT
+
+
+class Timing:
+    """Cycle counters of one machine (``Machine.timing``)."""
+
+    def __init__(self, profile: CpuProfile, level: str = DEFAULT_LEVEL, caches: bool = False,
+                 instructions: Optional[Callable[[], int]] = None,
+                 exceptions: Optional[Callable[[], int]] = None) -> None:
+        self.profile = profile
+        self.table: TimingTable = profile.timing
+        self.level = check_level(level)
+        if caches and level != "pipeline":
+            raise ConfigError("L1 caches are modelled at the pipeline timing level only")
+        self.caches = caches
+        self._live = instructions or (lambda: 0)
+        self._exceptions = exceptions or (lambda: 0)
+        self.acc: List[int] = [0] * len(CATEGORIES)
+        self.external: Dict[str, int] = {}
+        self.base_cost = self.table.cost(CostClass.ALU_REG)
+        self.pipeline: Optional[Pipeline] = Pipeline(self.table, self.acc, caches) if level == "pipeline" else None
+        self._insn0 = 0
+        self._exc0 = 0
+        self._fast_memo: Dict[Tuple[Any, ...], Tuple[int, int]] = {}
+
+    # -- decode-time hook -------------------------------------------------------------
+    def decorate(self, op: Op, row_name: str, info: Any, fields: Dict[str, int], regs: List[int]) -> Op:
+        """The op the engine caches for this instruction at this level (called once per decode)."""
+        if self.level == "off":
+            return op
+        if self.pipeline is not None:
+            # An encoding no row decodes is UNDEFINED: it issues like an exception-generating
+            # instruction (its entry is priced with the other exceptions).
+            oc = op_cost(row_name, fields, info.cond, info.word) if row_name else _UNDEFINED
+            ea = effective_address(row_name, fields, info, regs) if self.caches else None
+            return self.pipeline.wrap(op, oc, info, info.cond, ea, regs)
+        # The fast level's static cost depends on the row and the few fields that change the
+        # class (a PC destination, S, the register list, MSR's mask): memoised on those, so
+        # decoding stays cheap (classify parses the row name).
+        key = (row_name, fields.get("Rd") == 15, fields.get("Rt") == 15, fields.get("S"),
+               fields.get("register_list"), bool(fields.get("imm5") or fields.get("type")),
+               info.word & 0x4F0000 if row_name.startswith("MSR") else 0)
+        memo = self._fast_memo.get(key)
+        if memo is None:
+            oc = op_cost(row_name, fields, info.cond, info.word) if row_name else _UNDEFINED
+            extra = static_cost(self.table, oc) - self.base_cost
+            cat = EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE if oc.cls in _SERIAL_CLASSES else ISSUE
+            memo = self._fast_memo[key] = (extra, cat)
+        extra, cat = memo
+        if not extra:
+            return op
+        acc = self.acc
+
+        def timed() -> int:
+            acc[cat] += extra
+            return op()
+
+        return timed
+
+    # -- counters -----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Zero every counter (Machine.reset / load_elf)."""
+        for i in range(len(self.acc)):
+            self.acc[i] = 0
+        self.external.clear()
+        self._insn0 = self._live()
+        self._exc0 = self._exceptions()
+        if self.pipeline is not None:
+            self.pipeline.reset()
+
+    @property
+    def instructions(self) -> int:
+        """Instructions executed since the last reset (exact inside a running op too)."""
+        return self._live() - self._insn0
+
+    @property
+    def exceptions(self) -> int:
+        """Exceptions taken since the last reset."""
+        return self._exceptions() - self._exc0
+
+    def breakdown(self) -> Dict[str, int]:
+        """Cycles by category (they sum to :attr:`cycles`); external categories last."""
+        n = self.instructions
+        if self.level == "off":
+            return {"issue": n}
+        acc = self.acc
+        out = {name: acc[i] for i, name in enumerate(CATEGORIES)}
+        out["exception"] += self.exceptions * self.table.exception_entry
+        if self.pipeline is not None:
+            # Everything the pipeline's clock advanced that no stall category claims is issue.
+            out["issue"] = self.pipeline.cycles - sum(acc[1:])
+        else:
+            out["issue"] = n * self.base_cost + acc[ISSUE]
+        for name, c in self.external.items():
+            out[name] = out.get(name, 0) + c
+        return out
+
+    @property
+    def cycles(self) -> int:
+        if self.level == "off":
+            return self.instructions
+        return sum(self.breakdown().values())
+
+    @property
+    def ipc(self) -> float:
+        c = self.cycles
+        return self.instructions / c if c else 0.0
+
+    # -- work outside the instruction stream --------------------------------------------
+    def charge(self, category: str, cycles: int) -> None:
+        """Add ``cycles`` to ``category`` (any name; a built-in category's name adds to it).
+
+        Charged work does not run through the pipeline model's clock: it is the
+        hypervisor model's own cost, added on top (at level ``off`` it is ignored).
+        """
+        if cycles < 0:
+            raise ValueError(f"cannot charge {cycles} cycles")
+        if self.level == "off":
+            return
+        self.external[category] = self.external.get(category, 0) + cycles
+
+    def price(self, work: str) -> int:
+        """The profile's price of one unit of ``work`` (a name in :data:`WORK`)."""
+        try:
+            return WORK[work](self.table)
+        except KeyError:
+            raise ConfigError(f"unknown work {work!r} (valid: {', '.join(sorted(WORK))})") from None
+
+    def charge_work(self, work: str, count: int = 1, category: Optional[str] = None) -> int:
+        """Charge ``count`` units of ``work`` at the profile's price to ``category`` (default: the work's
+        name); returns the cycles charged (0 at level ``off``)."""
+        cycles = self.price(work) * count
+        if self.level == "off":
+            return 0
+        self.charge(category or work, cycles)
+        return cycles
+
+    def summary(self) -> Dict[str, Any]:
+        """cycles, instructions, ipc and the breakdown, for reports."""
+        return {"cpu": self.profile.name, "level": self.level, "cycles": self.cycles,
+                "instructions": self.instructions, "ipc": self.ipc, "breakdown": self.breakdown()}
+
+    def __repr__(self) -> str:
+        return f"<Timing {self.profile.name} {self.level} cycles={self.cycles} insns={self.instructions}>"
+
+
+__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost"]

@@ -1,0 +1,325 @@
+"""The pipeline level: issue groups, a register scoreboard, branch prediction, serialisation, L1 caches.
+
+The model is an in-order issue model of the profile's core (for the
+out-of-order Cortex-A15 an approximation: it issues in program order, so a
+dependency stalls younger independent work, which the real core would
+reorder around).  Per executed instruction, in program order:
+
+1. **Issue group.**  An instruction joins the current cycle's group when its
+   slots and execution unit still fit (``TimingTable.issue_width``,
+   ``units``) and, for a class that may only issue first (``second=False``,
+   e.g. Cortex-A7 register ALU ops on ex1), the group is empty; otherwise it
+   opens the next cycle.  A taken branch, a call and a multi-cycle operation
+   end their group.
+2. **Operands.**  It issues no earlier than every source register's ready
+   cycle (the producer's issue cycle + its class latency): load-use and
+   multiply interlocks.  The wait is counted as ``interlock``.
+3. **Multi-cycle issue.**  LDM/STM hold issue ceil(n / ldm_regs_per_cycle)
+   cycles, long multiplies and divides their ``issue`` cycles; a divide on a
+   profile with :class:`~armsim.timing.tables.DivideTiming` takes
+   base + ceil(quotient bits / bits per cycle) (the quotient is the
+   destination's value after execution).
+4. **Serialisation.**  A serialising class (CP14/CP15 moves, ISB/DSB/DMB,
+   CPS/MSR of the mode, exception generation/return) waits for every
+   outstanding result and issues alone for its ``issue`` cycles
+   (``serialise``; exception returns count as ``exception``).
+5. **Branches.**  Conditional branches are predicted by a table of 2-bit
+   counters (``predictor_entries``, indexed by address bits [n:2]); calls
+   push a return stack (``return_stack`` entries) that predicts returns;
+   other indirect branches predict the last target (``btb_entries``).  A
+   wrong prediction costs ``mispredict_penalty`` cycles (``mispredict``).
+6. **Caches** (off by default): an L1 I-cache lookup when fetch moves to a new
+   line and an L1 D-cache lookup per load/store line (LRU, the profile's
+   geometry); a miss stalls issue by the geometry's ``miss`` cycles
+   (``cache``; a blocking cache, a simplification).
+
+An instruction whose condition fails is timed as if it executed (it still
+occupies its issue slot; its destination is not really written, but we do
+not model that).  An instruction that raises (a fault, a semihosting call)
+is not timed; the exception entry is priced by the timing model.
+
+Speed: as :mod:`armsim.isa.ops.alu` does, each op's timing closure is
+generated from a source template specialised on its shape (source count,
+destination count, multi-cycle, serialising, flow, caches) and compiled once
+per shape; the closure wraps the op and keeps state in a few lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from armsim.timing.costs import FLAGS, CostClass, Flow, OpCost
+from armsim.timing.tables import TimingTable, multiple_cycles
+
+Op = Callable[[], int]
+
+# Category slots of the accumulator list shared with armsim.timing.model.
+INTERLOCK, MISPREDICT, CACHE, SERIALISE, EXCEPTION = 1, 2, 3, 4, 5
+
+_SLOT_BITS = 4
+_EXC_CLASSES = (CostClass.EXC_GEN, CostClass.EXC_RETURN)
+_MULTIPLE = (CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE, CostClass.LOAD_PC)
+
+
+class Cache:
+    """An L1 cache's tags: ``sets`` lists of at most ``ways`` line numbers, most recent last (LRU)."""
+
+    def __init__(self, size: int, ways: int, line: int) -> None:
+        self.ways = ways
+        self.shift = line.bit_length() - 1
+        self.nsets = max(1, size // (ways * line))
+        self.sets: List[List[int]] = [[] for _ in range(self.nsets)]
+        self.hits = 0
+        self.misses = 0
+
+    def access(self, line: int) -> bool:
+        """Look up (and fill) ``line`` (address >> shift); True on a hit."""
+        s = self.sets[line % self.nsets]
+        if s and s[-1] == line:
+            self.hits += 1
+            return True
+        if line in s:
+            s.remove(line)
+            s.append(line)
+            self.hits += 1
+            return True
+        self.misses += 1
+        if len(s) >= self.ways:
+            del s[0]
+        s.append(line)
+        return False
+
+
+class Pipeline:
+    """Pipeline-level state of one CPU and the factory of its timing closures."""
+
+    def __init__(self, table: TimingTable, acc: List[int], caches: bool = False) -> None:
+        self.table = table
+        self.acc = acc  # category accumulators (model.CATEGORIES order)
+        resources = ["slots", *sorted(table.units)]
+        self._index = {r: i for i, r in enumerate(resources)}
+        caps = [table.issue_width] + [table.units[u] for u in sorted(table.units)]
+        self.base = sum((7 - cap) << (_SLOT_BITS * i) for i, cap in enumerate(caps))
+        self.ovf = sum(8 << (_SLOT_BITS * i) for i in range(len(caps)))
+        # A closed group: the slot field at exactly 8 (any further increment still overflows).
+        self.full = (self.base & ~0xF) | 8
+        self.caches = caches
+        self.icache: Optional[Cache] = None
+        self.dcache: Optional[Cache] = None
+        self.reset()
+
+    def reset(self) -> None:
+        t = self.table
+        # st: [issue cycle of the current group, group occupancy, return-stack top, bottom, fetch line]
+        self.st: List[int] = [0, self.base, 0, 0, -1]
+        self.ready: List[int] = [0] * (FLAGS + 1)
+        self.counters = bytearray([1]) * t.predictor_entries  # 2-bit counters, weakly not taken
+        self.btb: List[int] = [-1] * t.btb_entries
+        self.ras: List[int] = [-1] * max(1, t.return_stack)
+        if self.caches:
+            self.icache = Cache(t.l1i.size, t.l1i.ways, t.l1i.line)
+            self.dcache = Cache(t.l1d.size, t.l1d.ways, t.l1d.line)
+
+    @property
+    def cycles(self) -> int:
+        """Cycles from the first issue to the end of the last issue cycle (0 before any issue).
+
+        The group occupancy is ``base`` only before the first instruction: every
+        issue leaves its own increment (or the closed-group mark) in it.
+        """
+        st = self.st
+        return st[0] + 1 if st[1] != self.base else 0
+
+    # -- building -----------------------------------------------------------------
+    def wrap(self, op: Op, oc: OpCost, info: Any, cond: int, ea: Optional[Callable[[], int]],
+             regs: List[int]) -> Op:
+        """The op with its pipeline timing around it."""
+        t = self.table
+        ct = t.classes[oc.cls]
+        k = ct.issue
+        if oc.cls in _MULTIPLE:
+            k = multiple_cycles(t, oc.nregs)
+        divide = oc.cls in (CostClass.UDIV, CostClass.SDIV) and t.divide is not None
+        srcs = tuple(dict.fromkeys(r for r in oc.srcs if r != 15))
+        dsts = tuple(dict.fromkeys(r for r in oc.dsts if r != 15))
+        lat = ct.latency + (k - 1 if oc.cls in _MULTIPLE else 0)
+        inc = ct.slots << 0 | 1 << (_SLOT_BITS * self._index[ct.unit])
+        flow = oc.flow
+        conditional = cond not in (14, 15)
+        serial_cat = EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE
+        dline = None
+        nbytes = 4 * max(1, oc.nregs) if oc.cls in (CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE,
+                                                     CostClass.LOAD_PC) else 8
+        use_d = self.dcache is not None and ea is not None
+        use_i = self.icache is not None
+        if use_d:
+            assert self.dcache is not None
+            dline = self.dcache.shift
+        multi = k > 1 and not divide and not ct.serialise
+        shape = (len(srcs), len(dsts), multi, divide, ct.second, ct.last, ct.serialise, int(flow), conditional,
+                 use_i, use_d)
+        factory = _factory(shape)
+        addr = info.addr
+        pen = t.mispredict_penalty
+        consts: Dict[str, Any] = {
+            "op": op, "st": self.st, "ready": self.ready, "cat": self.acc, "INC": inc, "BASE": self.base,
+            "OVF": self.ovf, "FULL": self.full, "LAT": lat, "K": k, "FALL": info.nxt, "PEN": pen,
+            "ctr": self.counters, "PIDX": (addr >> 2) % t.predictor_entries, "btb": self.btb,
+            "BIDX": (addr >> 2) % t.btb_entries, "ras": self.ras, "R": len(self.ras), "SER": serial_cat,
+            "regs": regs, "ILINE": addr >> (self.icache.shift if self.icache else 6),
+            "ic": self.icache.access if self.icache else None, "MISS_I": t.l1i.miss, "ea": ea,
+            "dc": self.dcache.access if self.dcache else None, "DSHIFT": dline or 6, "NB": nbytes,
+            "MISS_D": t.l1d.miss, "DIVB": t.divide.base if t.divide else 0,
+            "DIVR": t.divide.bits_per_cycle if t.divide else 1,
+        }
+        for i, r in enumerate(srcs):
+            consts[f"S{i}"] = r
+        for i, r in enumerate(dsts):
+            consts[f"D{i}"] = r
+        return factory(consts)
+
+
+_FACTORIES: Dict[Tuple[Any, ...], Callable[[Dict[str, Any]], Op]] = {}
+
+
+def timing_source(shape: Tuple[Any, ...]) -> str:
+    """The generated source of one timing-closure shape (for reading and tests)."""
+    nsrc, ndst, multi, divide, second, last, serialise, flow, conditional, use_i, use_d = shape
+    L: List[str] = ["def timed():"]
+    if use_d:
+        L.append("    a = ea()")
+    L.append("    nxt = op()")
+    L.append("    now = st[0]")
+    L.append("    g = st[1]")
+    if use_i:
+        L += ["    if st[4] != ILINE:",
+              "        st[4] = ILINE",
+              "        if not ic(ILINE):",
+              "            cat[3] += MISS_I",
+              "            now += MISS_I",
+              "            g = BASE"]
+    L.append("    n = g + INC")
+    if second:
+        L.append("    if n & OVF:")
+    else:
+        L.append("    if n & OVF or g != BASE:")
+    L += ["        now += 1", "        n = BASE + INC"]
+    if nsrc:
+        L.append("    t = ready[S0]")
+        for i in range(1, nsrc):
+            L += [f"    if ready[S{i}] > t:", f"        t = ready[S{i}]"]
+        L += ["    if t > now:", "        cat[1] += t - now", "        now = t", "        n = BASE + INC"]
+    if serialise:
+        L += ["    t = max(ready)",
+              "    if t > now:",
+              "        cat[SER] += t - now",
+              "        now = t",
+              "    if g != BASE and now == st[0]:",
+              "        now += 1",
+              "    cat[SER] += K - 1",
+              "    start = now",
+              "    now += K - 1",
+              "    n = FULL"]
+    else:
+        L.append("    start = now")
+    if use_d:
+        L += ["    ln = a >> DSHIFT",
+              "    hit = dc(ln)",
+              "    if ((a + NB - 1) & 0xFFFFFFFF) >> DSHIFT != ln and not dc(ln + 1):",
+              "        hit = False",
+              "    if not hit:",
+              "        cat[3] += MISS_D",
+              "        now += MISS_D",
+              "        start += MISS_D",
+              "        n = FULL"]
+    if multi:
+        L += ["    now += K - 1", "    n = FULL"]
+    if divide:
+        L += ["    k = DIVB + (regs[D0].bit_length() + DIVR - 1) // DIVR",
+              "    now += k - 1",
+              "    n = FULL"]
+    for i in range(ndst):
+        if divide:
+            L.append(f"    ready[D{i}] = start + k")
+        else:
+            L.append(f"    ready[D{i}] = start + LAT")
+    if last:
+        L.append("    n = FULL")
+    f = Flow(flow)
+    if f in (Flow.DIRECT, Flow.CALL, Flow.RETURN, Flow.INDIRECT):
+        body: List[str] = []
+        if f == Flow.CALL:
+            body += ["ras[st[2] % R] = FALL",
+                     "st[2] += 1",
+                     "if st[2] - st[3] > R:",
+                     "    st[3] += 1"]
+        elif f == Flow.RETURN:
+            body += ["if st[2] > st[3]:",
+                     "    st[2] -= 1",
+                     "    p = ras[st[2] % R]",
+                     "else:",
+                     "    p = -1",
+                     "if p != nxt:",
+                     "    cat[2] += PEN",
+                     "    now += PEN"]
+        elif f == Flow.INDIRECT:
+            body += ["p = btb[BIDX]",
+                     "btb[BIDX] = nxt",
+                     "if p != nxt:",
+                     "    cat[2] += PEN",
+                     "    now += PEN"]
+        body.append("n = FULL")
+        if conditional:
+            L += ["    c = ctr[PIDX]",
+                  "    if nxt != FALL:",
+                  "        if c < 3:",
+                  "            ctr[PIDX] = c + 1",
+                  "        if c < 2:",
+                  "            cat[2] += PEN",
+                  "            now += PEN"]
+            if f in (Flow.RETURN, Flow.INDIRECT):
+                # A wrong direction already cost the refill; the target check applies when it was right.
+                L += ["        else:"] + ["            " + b for b in body if not b.startswith("n = ")]
+                L += ["        n = FULL"]
+            else:
+                L += ["        " + b for b in body]
+            L += ["    else:",
+                  "        if c > 0:",
+                  "            ctr[PIDX] = c - 1",
+                  "        if c >= 2:",
+                  "            cat[2] += PEN",
+                  "            now += PEN",
+                  "            n = FULL"]
+        else:
+            L += ["    " + b for b in body]
+    elif f == Flow.EXCEPTION:
+        L.append("    n = FULL")
+    L += ["    st[0] = now", "    st[1] = n", "    return nxt"]
+    return "\n".join(L) + "\n"
+
+
+def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
+    fn = _FACTORIES.get(shape)
+    if fn is None:
+        body = timing_source(shape)
+        names = sorted(set(_NAMES) | {f"S{i}" for i in range(shape[0])} | {f"D{i}" for i in range(shape[1])})
+        src = "def make(" + ", ".join(names) + "):\n" + "".join("    " + ln + "\n" for ln in body.splitlines())
+        src += "    return timed\n"
+        ns: Dict[str, Any] = {}
+        exec(compile(src, f"<timing {shape}>", "exec"), ns)
+        make = ns["make"]
+
+        def fn(consts: Dict[str, Any], _make: Any = make, _names: Tuple[str, ...] = tuple(names)) -> Op:
+            op: Op = _make(**{k: consts[k] for k in _names})
+            return op
+
+        _FACTORIES[shape] = fn
+    return fn
+
+
+_NAMES = ("op", "st", "ready", "cat", "INC", "BASE", "OVF", "FULL", "LAT", "K", "FALL", "PEN", "ctr", "PIDX",
+          "btb", "BIDX", "ras", "R", "SER", "regs", "ILINE", "ic", "MISS_I", "ea", "dc", "DSHIFT", "NB", "MISS_D",
+          "DIVB", "DIVR")
+
+
+__all__ = ["CACHE", "EXCEPTION", "INTERLOCK", "MISPREDICT", "SERIALISE", "Cache", "Pipeline", "timing_source"]

@@ -1,0 +1,74 @@
+"""The timing model: cost classes for every A32 row, tables, levels, charged work, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from armsim import Machine
+from armsim.errors import ConfigError
+from armsim.isa import a32
+from armsim.timing.costs import UnclassifiedRow, classify
+from armsim.timing.profiles import PROFILES
+from armsim.timing.tables import check_table
+
+GUEST = str(Path(__file__).resolve().parents[1] / "examples" / "guests" / "printf.elf")
+
+
+def test_every_a32_row_has_a_cost_class() -> None:
+    missing = []
+    for row in a32.all_rows():
+        fields = {name: 0 for name, _, _ in row.fields if name != "cond"}
+        if "register_list" in fields:
+            fields["register_list"] = 0x4010
+        try:
+            classify(row.name, fields)
+        except UnclassifiedRow:
+            missing.append(row.name)
+    assert not missing
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_profile_tables_price_every_class(name: str) -> None:
+    assert check_table(name, PROFILES[name].timing) == ()
+
+
+def _run(cpu: str, level: str) -> Machine:
+    m = Machine(cpu=cpu, timing=level, stdout=False)
+    m.load_elf(GUEST)
+    m.run()
+    return m
+
+
+def test_off_counts_instructions_only() -> None:
+    m = _run("cortex-a15", "off")
+    assert m.timing.cycles == m.timing.instructions > 0
+
+
+@pytest.mark.parametrize("cpu", ["cortex-a15", "cortex-a7"])
+@pytest.mark.parametrize("level", ["fast", "pipeline"])
+def test_same_elf_profile_and_level_give_the_same_cycles(cpu: str, level: str) -> None:
+    a, b = _run(cpu, level), _run(cpu, level)
+    assert a.timing.cycles == b.timing.cycles
+    assert sum(a.timing.breakdown().values()) == a.timing.cycles
+
+
+def test_fast_charges_multi_cycle_operations() -> None:
+    # printf's PUSH/POP of more than two registers cost more than one cycle each on the A15.
+    m = _run("cortex-a15", "fast")
+    assert m.timing.cycles > m.timing.instructions
+
+
+def test_charge_work_prices_from_the_profile() -> None:
+    m = Machine(cpu="cortex-a7", stdout=False)
+    before = m.timing.cycles
+    got = m.timing.charge_work("coproc_write", 3, category="world_switch")
+    assert got == 3 * PROFILES["cortex-a7"].timing.classes[classify("MCR", {"Rt": 0}).cls].issue
+    assert m.timing.breakdown()["world_switch"] == got
+    assert m.timing.cycles == before + got
+
+
+def test_unknown_level_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="timing level"):
+        Machine(timing="slow")
