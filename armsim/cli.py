@@ -5,6 +5,8 @@
     armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace [FILE]] [--trace-format text|jsonl]
                [--fs-root DIR] [--ram BASE:SIZE] [-- ARGS...]
     armsim disasm ELF [--start ADDR] [--count N]
+    armsim bench world-switch [--cpu ...] [--policy ...] [--exits N] [--fractions ...] [--pairs ...]
+                              [--json FILE] [--csv FILE] [--plot FILE] [--scheduler ADDRESS] [--workers N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
@@ -13,7 +15,8 @@ output to stdout, and prints a summary table on stderr.  ``--trace`` prints
 one line per executed instruction on stderr (``--trace FILE``: into FILE;
 ``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
 lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
-passed to the guest (its argv[0] is the ELF's file name).
+passed to the guest (its argv[0] is the ELF's file name).  ``armsim bench world-switch`` runs the
+world-switch benchmark (:mod:`armsim.bench.cli`, which documents its options and exit statuses).
 
 Process exit status:
 
@@ -43,6 +46,8 @@ from rich.console import Console
 from rich.table import Table
 
 import armsim
+from armsim.bench.cli import add_parser as add_bench_parser
+from armsim.bench.cli import run as run_bench
 from armsim.errors import ConfigError, ElfLoadError
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
@@ -136,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("elf", help="the ELF file")
     dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
     dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
+    add_bench_parser(sub)
     run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
                      help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
                           "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
@@ -335,6 +341,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.command == "disasm":
             return _cmd_disasm(args, err)
+        if args.command == "bench":
+            return run_bench(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
         _flush_stdout()

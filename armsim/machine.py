@@ -146,7 +146,7 @@ class Machine:
 
     def __init__(
         self,
-        cpu: str = DEFAULT_CPU,
+        cpu: Union[str, CpuProfile] = DEFAULT_CPU,
         ram: Tuple[int, int] = DEFAULT_RAM,
         semihosting: bool = True,
         fs_root: Optional[Union[str, os.PathLike[str]]] = None,

@@ -60,7 +60,7 @@ from armsim.kvm.world_switch import BusPort, HypervisorError, WorldSwitch, load_
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.machine import Machine
 from armsim.stop import Stop, StopKind
-from armsim.timing.profiles import DEFAULT_CPU, get_profile
+from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
 _HYP = int(Mode.HYP)
@@ -292,7 +292,7 @@ class VM:
 class Hypervisor:
     """The modelled KVM/ARM: a debug policy, the host's debug state and optional host ELF; creates and runs VMs."""
 
-    def __init__(self, cpu: str = DEFAULT_CPU, debug_policy: Union[DebugPolicy, str] = "lazy",
+    def __init__(self, cpu: Union[str, CpuProfile] = DEFAULT_CPU, debug_policy: Union[DebugPolicy, str] = "lazy",
                  host_debug: str = "idle", host: Optional[PathLike] = None, timing: str = "fast",
                  tracer: Optional[KvmTracer] = None, stdout: Sink = None, stderr: Sink = None) -> None:
         self.cpu = cpu

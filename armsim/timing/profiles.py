@@ -18,7 +18,7 @@ sources); each profile names its table.  The generic profile is not a real part.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Union
 
 from armsim.errors import ConfigError
 from armsim.timing.tables import CORTEX_A7, CORTEX_A15, GENERIC, TimingTable
@@ -148,8 +148,13 @@ def profile_names() -> List[str]:
     return sorted(PROFILES)
 
 
-def get_profile(name: str) -> CpuProfile:
-    """The profile called ``name`` (case-insensitive); ConfigError lists the valid names."""
+def get_profile(name: Union[str, CpuProfile]) -> CpuProfile:
+    """The profile called ``name`` (case-insensitive); ConfigError lists the valid names.
+
+    A :class:`CpuProfile` is returned as it is (a derived profile, e.g. with other debug
+    resources: :func:`armsim.debug.registers.with_pairs`)."""
+    if isinstance(name, CpuProfile):
+        return name
     key = name.strip().lower() if isinstance(name, str) else name
     try:
         return PROFILES[key]
