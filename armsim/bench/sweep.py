@@ -184,16 +184,16 @@ def run_dask(points: Sequence[Point], scheduler: Any, retries: int = DEFAULT_RET
     attempts = dict.fromkeys(range(len(points)), 0)
     futures: Dict[Any, int] = {}
 
-    def submit(i: int) -> None:
+    def submit(i: int) -> Any:
         attempts[i] += 1
         # pure=False: every attempt is a new task (a retried point must not reuse the failed key).
         fut = client.submit(runner, points[i], pure=False, key=f"armsim-point-{i}-{attempts[i]}")
         futures[fut] = i
+        return fut
 
     try:
-        for i in range(len(points)):
-            submit(i)
-        done_iter = distributed.as_completed(list(futures))
+        first = [submit(i) for i in range(len(points))]
+        done_iter = distributed.as_completed(first, loop=client.loop)
         for fut in done_iter:
             i = futures.pop(fut)
             if fut.status == "finished":
@@ -206,8 +206,7 @@ def run_dask(points: Sequence[Point], scheduler: Any, retries: int = DEFAULT_RET
                 out.errors[i] = str(exc)
             elif attempts[i] <= retries:
                 out.retried += 1
-                submit(i)
-                done_iter.add(next(f for f, j in futures.items() if j == i))
+                done_iter.add(submit(i))
             else:
                 out.errors[i] = f"{type(exc).__name__}: {exc} (after {attempts[i]} attempts)"
     except KeyboardInterrupt:
