@@ -18,3 +18,15 @@ def test_mips_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert mod.main(["--guests", "printf"]) == 0
     out = capsys.readouterr().out
     assert "printf" in out and "104,030" in out  # captured output: the count of examples/guests/README.md
+
+
+def test_world_switch_benchmark_writes_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("armsim_bench_ws", ROOT / "benchmarks" / "world_switch.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--out", str(tmp_path), "--exits", "1", "--cpu", "cortex-a7", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "break-even" in out and "cycles per pair" in out
+    for ext in ("json", "csv", "png"):
+        assert (tmp_path / f"world_switch.{ext}").stat().st_size > 0
