@@ -55,7 +55,7 @@ def _lit12(f: Fields, d: DisasmContext) -> str:
 
 
 def _lith(f: Fields, d: DisasmContext) -> str:
-    return D.mem_imm(15, (f["imm4H"] << 4) | f["imm4L"], f["P"], f["U"], f["W"], zero=True)
+    return D.mem_imm(15, (f["imm4H"] << 4) | f["imm4L"], f["P"], f["U"], f["W"])
 
 
 def _ldm(name: str) -> Format:
@@ -81,7 +81,9 @@ def _ldm_user(f: Fields, d: DisasmContext) -> str:
     op = "ldm" if d.word >> 20 & 1 else "stm"
     regs = f["register_list"] | ((d.word >> 15 & 1) << 15 if op == "ldm" else 0)
     wb = "!" if f.get("W") else ""
-    return f"{op}{mode if mode != 'ia' else ''}{D.cond_suffix(f, d)} {reg(f['Rn'])}{wb}, {D.reglist(regs)}^"
+    if op == "ldm" and mode == "ia":
+        mode = ""  # binutils: LDM ... ^ is written ldm, STM ... ^ stmia
+    return f"{op}{mode}{D.cond_suffix(f, d)} {reg(f['Rn'])}{wb}, {D.reglist(regs)}^"
 
 
 def _str_imm(f: Fields, d: DisasmContext) -> str:
@@ -104,15 +106,15 @@ def _mov_reg(f: Fields, d: DisasmContext) -> str:
 
 
 def _sat_shift(f: Fields, d: DisasmContext) -> str:
-    if f["sh"]:
-        return f", asr #{f['imm5'] or 32}"
+    if f["sh"]:  # binutils writes the field: asr #0 is DecodeImmShift's ASR #32 (A8.8.202)
+        return f", asr #{f['imm5']}"
     return f", lsl #{f['imm5']}" if f["imm5"] else ""
 
 
 def _msr_imm(f: Fields, d: DisasmContext) -> str:
     spsr = d.word >> 22 & 1
     return f"msr{D.cond_suffix(f, d)} {'SPSR' if spsr else 'CPSR'}_{D.psr_fields(d.word >> 16 & 15)}, " \
-           f"{D.simm(D.ARMExpandImm(f['imm12']))}"
+           f"{D.arm_imm(f['imm12'])}"
 
 
 def _hint_imm(f: Fields, d: DisasmContext) -> str:
@@ -126,7 +128,9 @@ def _svc(f: Fields, d: DisasmContext) -> str:
 def _bkpt(name: str) -> Format:
     def fmt(f: Fields, d: DisasmContext) -> str:
         v = (f["imm12"] << 4) | f["imm4"]
-        return f"{name} 0x{v:04x}" if name == "bkpt" else f"{name} #{v}"
+        if name in ("bkpt", "hlt"):
+            return f"{name} 0x{v:04x}"
+        return f"{name} {v}" if name == "hvc" else f"{name} #{v}"
 
     return fmt
 
@@ -154,7 +158,7 @@ def _pld(name: str) -> Format:
             op = "pldw"
         if "Rm" in f:
             return f"{op} {D.mem_reg(f['Rn'], f['Rm'], 1, f['U'], 0, D.shift_imm(f['type'], f['imm5']))}"
-        return f"{op} {D.mem_imm(f.get('Rn', 15), f['imm12'], 1, f['U'], 0, zero=f.get('Rn', 15) == 15)}"
+        return f"{op} {D.mem_imm(f.get('Rn', 15), f['imm12'], 1, f['U'], 0)}"
 
     return fmt
 
@@ -237,6 +241,8 @@ def _formats() -> Dict[str, Format]:
     for op in ("SXTB16", "SXTB", "SXTH", "UXTB16", "UXTB", "UXTH"):
         t[op] = op.lower() + "{c} {Rd}, {Rm}{rotate}"
         t[op.replace("XT", "XTA")] = op.lower().replace("xt", "xta") + "{c} {Rd}, {Rn}, {Rm}{rotate}"
+    # binutils writes UXTAB16's rotation by 24 in capitals.
+    t["UXTAB16"] = lambda f, d: "uxtab16{c} {Rd}, {Rn}, {Rm}" + (", ROR #24" if f["rotate"] == 3 else "{rotate}")
     t["SEL"] = "sel{c} {Rd}, {Rn}, {Rm}"
     t["SSAT"] = lambda f, d: f"ssat{{c}} {{Rd}}, #{f['sat_imm'] + 1}, {{Rn}}{_sat_shift(f, d)}"
     t["USAT"] = lambda f, d: f"usat{{c}} {{Rd}}, #{f['sat_imm']}, {{Rn}}{_sat_shift(f, d)}"
@@ -278,11 +284,11 @@ def _formats() -> Dict[str, Format]:
     t["STREX"] = "strex{c} {Rd}, {Rt}, [{Rn}]"
     t["STREXB"] = "strexb{c} {Rd}, {Rt}, [{Rn}]"
     t["STREXH"] = "strexh{c} {Rd}, {Rt}, [{Rn}]"
-    t["STREXD"] = lambda f, d: f"strexd{{c}} {{Rd}}, {{Rt}}, {reg(f['Rt'] + 1)}, [{{Rn}}]"
-    t["LDREX"] = "ldrex{c} {Rt}, [{Rn}]"
+    t["STREXD"] = "strexd{c} {Rd}, {Rt}, [{Rn}]"  # binutils: one register of the pair, as for LDRD
+    t["LDREX"] = lambda f, d: f"ldrex{{c}} r{f['Rt']}, [{{Rn}}]"  # binutils: Rt by number
     t["LDREXB"] = "ldrexb{c} {Rt}, [{Rn}]"
     t["LDREXH"] = "ldrexh{c} {Rt}, [{Rn}]"
-    t["LDREXD"] = lambda f, d: f"ldrexd{{c}} {{Rt}}, {reg(f['Rt'] + 1)}, [{{Rn}}]"
+    t["LDREXD"] = "ldrexd{c} {Rt}, [{Rn}]"
     t["STMDA/STMED"] = _ldm("stmda")
     t["LDMDA/LDMFA"] = _ldm("ldmda")
     t["STM/STMIA/STMEA"] = _ldm("stm")
@@ -316,7 +322,7 @@ def _formats() -> Dict[str, Format]:
     t["HVC"] = _bkpt("hvc")
     t["HLT"] = _bkpt("hlt")
     t["UDF"] = _bkpt("udf")
-    t["SMC"] = "smc{c} {#imm4}"
+    t["SMC"] = "smc{c} {imm4}"
     t["SVC"] = _svc
     for op in ("STC", "LDC", "MCRR", "MRRC", "CDP", "MCR", "MRC"):
         for name in (op, op + "2"):
@@ -329,11 +335,11 @@ def _formats() -> Dict[str, Format]:
     t["Unallocated memory hint (op1 100x001)"] = "nop"
     t["Unallocated memory hint (op1 110x001)"] = "nop"
     t["CLREX"] = "clrex"
-    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"])
+    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"], sep=",")
     t["SETEND"] = lambda f, d: f"setend {'be' if f['E'] else 'le'}"
     t["DSB"] = lambda f, d: f"dsb {D.barrier(f['option'])}"
     t["DMB"] = lambda f, d: f"dmb {D.barrier(f['option'])}"
-    t["ISB"] = lambda f, d: f"isb {D.barrier(f['option'])}"
+    t["ISB"] = lambda f, d: f"isb {D.isb_option(f['option'])}"
     t["SRS"] = _srs
     t["RFE"] = _rfe
     return t

@@ -64,9 +64,17 @@ def _m12(f: Fields, d: DisasmContext) -> str:
     return D.mem_imm(f["Rn"], f["imm12"], 1, 1, 0)
 
 
+def _signed_offset(n: int, offset: int, P: int, W: int) -> str:
+    """A T32 immediate offset as binutils writes it, a signed number: a zero offset has no sign
+    (``[Rn], #0`` post-indexed) and pre-indexed is left out (``[Rn]``, ``[Rn]!``)."""
+    if not P:
+        return f"[{reg(n)}], #{offset}"
+    return (f"[{reg(n)}, #{offset}]" if offset else f"[{reg(n)}]") + ("!" if W else "")
+
+
 def _m8(f: Fields, d: DisasmContext) -> str:
     """[Rn, #+/-imm8]{!} / [Rn], #+/-imm8 (T4)."""
-    return D.mem_imm(f["Rn"], f["imm8"], f["P"], f["U"], f["W"])
+    return _signed_offset(f["Rn"], f["imm8"] if f["U"] else -f["imm8"], f["P"], f["W"])
 
 
 def _mr(f: Fields, d: DisasmContext) -> str:
@@ -74,7 +82,8 @@ def _mr(f: Fields, d: DisasmContext) -> str:
 
 
 def _lit(f: Fields, d: DisasmContext) -> str:
-    return D.mem_imm(15, f["imm12"], 1, f["U"], 0, zero=True)
+    """[pc, #+/-imm12] (A8.8.64 LDR (literal) T2 and the other literal forms)."""
+    return _signed_offset(15, f["imm12"] if f["U"] else -f["imm12"], 1, 0)
 
 
 def _mt(f: Fields, d: DisasmContext) -> str:
@@ -83,10 +92,11 @@ def _mt(f: Fields, d: DisasmContext) -> str:
 
 def _md(f: Fields, d: DisasmContext) -> str:
     """LDRD/STRD (immediate) T1: [Rn, #+/-imm8*4]{!} / [Rn], #+/-imm8*4."""
-    P = f.get("P", 1 if "W" in f else 0)
     if "W" not in f:  # the post-indexed row fixes P = 0, W = 1
         return D.mem_imm(f["Rn"], f["imm8"] * 4, 0, f["U"], 1)
-    return D.mem_imm(f["Rn"], f["imm8"] * 4, P, f["U"], f["W"])
+    if f["imm8"] == 0 and f["U"]:
+        return f"[{reg(f['Rn'])}]"  # binutils leaves out #0, and with it the writeback's !
+    return D.mem_imm(f["Rn"], f["imm8"] * 4, 1, f["U"], f["W"])
 
 
 def _mx(f: Fields, d: DisasmContext) -> str:
@@ -140,7 +150,10 @@ def _cmp16(f: Fields, d: DisasmContext) -> str:
 def _mov16(f: Fields, d: DisasmContext) -> str:
     if "imm8" in f:
         return "mov{s16}{c} {Rdn}, {#imm8}"
-    return f"mov{{c}} {reg((f['D'] << 3) | f['Rd'])}, {{Rm}}"
+    rd = (f["D"] << 3) | f["Rd"]
+    if rd == 8 and f["Rm"] == 8:
+        return "nop{c}"  # binutils: MOV r8, r8 is the pre-ARMv6T2 Thumb NOP
+    return f"mov{{c}} {reg(rd)}, {{Rm}}"
 
 
 def _ldst16(op: str, scale: int) -> Format:
@@ -189,7 +202,7 @@ def _msr32(f: Fields, d: DisasmContext) -> str:
 
 
 def _subs_pc(f: Fields, d: DisasmContext) -> str:
-    return "eret{c}" if f["imm8"] == 0 else "subs{c} pc, lr, {#imm8}"
+    return "subs{c} pc, lr, {#imm8}"  # binutils writes ERET (imm8 == 0, B9.3.3) as SUBS PC, LR, #0
 
 
 def _sat_shift(f: Fields) -> str:
@@ -224,14 +237,14 @@ def _ldst_imm(m: str) -> Format:
 
 def _pld(op: str) -> Format:
     def fmt(f: Fields, d: DisasmContext) -> str:
-        name = op + ("w" if f.get("W") else "")
+        name = op + ("w" if f.get("W") else "") + "{c}"
         if "Rm" in f:
             return f"{name} {_mr(f, d)}"
         if "Rn" not in f:
             return f"{name} {_lit(f, d)}"
         if "imm12" in f:
-            return f"{name} {D.mem_imm(f['Rn'], f['imm12'], 1, 1, 0)}"
-        return f"{name} {D.mem_imm(f['Rn'], f['imm8'], 1, 0, 0)}"
+            return f"{name} {_signed_offset(f['Rn'], f['imm12'], 1, 0)}"
+        return f"{name} {_signed_offset(f['Rn'], -f['imm8'], 1, 0)}"
 
     return fmt
 
@@ -254,7 +267,7 @@ def _formats16() -> Dict[str, Format]:
     t["TST (register)"] = "tst{c} {Rdn}, {Rm}"
     t["CMN (register)"] = "cmn{c} {Rdn}, {Rm}"
     t["RSB (register)"] = "neg{s16}{c} {Rdn}, {Rm}"  # RSBS Rd, Rn, #0: binutils writes NEGS
-    t["MUL (register)"] = "mul{s16}{c} {Rdn}, {Rm}, {Rdn}"
+    t["MUL (register)"] = "mul{s16}{c} {Rdn}, {Rm}"  # binutils leaves out the repeated Rdm
     t["BX"] = "bx{c} {Rm}"
     t["BLX (register)"] = "blx{c} {Rm}"
     t["LDR (literal)"] = lambda f, d: f"ldr{{c}} {{Rt}}, [pc, #{f['imm8'] * 4}]"
@@ -281,7 +294,7 @@ def _formats16() -> Dict[str, Format]:
     t["IT"] = _it
     t["STM"] = "stmia{c} {Rn}!, {rl}"
     t["LDM"] = _ldm16
-    t["UDF"] = "udf {#imm8}"
+    t["UDF"] = "udf{c} {#imm8}"
     t["SVC"] = "svc{c} {imm8}"
     t["B"] = lambda f, d: "b{c}.n {tb8}" if "cond" in f else "b{c}.n {tb11}"
     return t
@@ -409,27 +422,28 @@ def _formats32() -> Dict[str, Format]:
         t[op] = op.lower() + "{c}.w"
     t["DBG"] = "dbg{c} {#option}"
     t["NOP (unallocated hint)"] = lambda f, d: f"nop{{c}}.w {{{f['op2']}}}"
-    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"], ".w" if f["imod"] else "")
+    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"],
+                                      ".w" if f["imod"] and not f["M"] else "")
     t["CLREX"] = "clrex{c}"
     t["DSB"] = lambda f, d: f"dsb{{c}} {D.barrier(f['option'])}"
     t["DMB"] = lambda f, d: f"dmb{{c}} {D.barrier(f['option'])}"
-    t["ISB"] = lambda f, d: f"isb{{c}} {D.barrier(f['option'])}"
+    t["ISB"] = lambda f, d: f"isb{{c}} {D.isb_option(f['option'])}"
     t["BXJ"] = "bxj{c} {Rm}"
     t["SUBS PC, LR and related instructions (ERET)"] = _subs_pc
     t["HVC"] = lambda f, d: f"hvc #{(f['imm4'] << 12) | f['imm12']}"
     t["SMC"] = "smc{c} {#imm4}"
-    t["UDF"] = lambda f, d: f"udf.w #{(f['imm4'] << 12) | f['imm12']}"
+    t["UDF"] = lambda f, d: f"udf{{c}}.w #{(f['imm4'] << 12) | f['imm12']}"
     t["B"] = lambda f, d: "b{c}.w {tb20}" if "cond" in f else "b{c}.w {tb24}"
     t["BL"] = "bl{c} {tb24}"
     t["BLX (immediate)"] = "blx{c} {tblx}"
 
     def _srs(f: Fields, d: DisasmContext) -> str:
         mode = "db" if d.word >> 23 & 3 == 0 else "ia"
-        return f"srs{mode} sp{'!' if f['W'] else ''}, #{f['mode']}"
+        return f"srs{mode}{{c}} sp{'!' if f['W'] else ''}, #{f['mode']}"
 
     def _rfe(f: Fields, d: DisasmContext) -> str:
         mode = "db" if d.word >> 23 & 3 == 0 else "ia"
-        return f"rfe{mode} {{Rn}}{'!' if f['W'] else ''}"
+        return f"rfe{mode}{{c}} {{Rn}}{'!' if f['W'] else ''}"
 
     t["SRS"] = _srs
     t["RFE"] = _rfe
