@@ -72,7 +72,7 @@ def probe_vm(words: Sequence[int], policy: str = "lazy", cpu: str = "cortex-a15"
     hv = Hypervisor(cpu=cpu, debug_policy=policy, host_debug=host_debug, tracer=tracer, stdout=False, stderr=False)
     vm = hv.create_vm(KVM / "phases.elf")
     mem = vm.machine.mem
-    body = list(load_const(10, RESULTS)) + [movw(11, 0)] + list(words) + exit_words(0)
+    body = [*list(load_const(10, RESULTS)), movw(11, 0), *list(words), *exit_words(0)]
     mem.write_bytes(CODE, struct.pack(f"<{len(body)}I", *body))
     vec = vector_words()
     mem.write_bytes(VECTORS, struct.pack(f"<{len(vec)}I", *vec))
