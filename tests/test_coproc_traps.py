@@ -38,7 +38,8 @@ class Ref(NamedTuple):
     pl0: "" none, "R" read, "W" write, "RW"; pl1: "R", "W", "RW" ("" = Hyp-only register);
     secure: "all" (every access Secure-only), "w" (writes Secure-only), "" none;
     trap_r / trap_w: HCR trap names for reads / writes; other: "TPM", "TPMCR", "TCPAC", "TIDCP",
-    "TDRA", "TDOSA", "TDA", "TTEE", "TJDBX" -- the other control that traps it.
+    "TDRA", "TDOSA", "TDA", "TTEE", "TJDBX" -- the other control that traps it ("JAZELLE": an opc1 = 7
+    register HSTR.TJDBX does not trap).
     """
 
     name: str
@@ -119,7 +120,8 @@ CP14 = [
     R("DBGDRAR_64", 14, 0, 0, 1, 0, is64=True, pl0="R", pl1="R", other=("TDRA",), dcc=True),
     R("DBGDSAR_64", 14, 0, 0, 2, 0, is64=True, pl0="R", pl1="R", other=("TDRA",), dcc=True),
     R("TEECR", 14, 6, 0, 0, 0, other=("TTEE",)), R("TEEHBR", 14, 6, 1, 0, 0, pl0="RW", other=("TTEE",)),
-    R("JIDR", 14, 7, 0, 0, 0, pl0="R", pl1="R", trap_r=("TID0",), other=("TJDBX",)),
+    # B1.14.5: HSTR.TJDBX traps JOSCR and JMCR; JIDR reads are ID group 0 (HCR.TID0) only.
+    R("JIDR", 14, 7, 0, 0, 0, pl0="R", pl1="R", trap_r=("TID0",), other=("JAZELLE",)),
     R("JOSCR", 14, 7, 1, 0, 0, other=("TJDBX",)), R("JMCR", 14, 7, 2, 0, 0, other=("TJDBX",)),
     R("trace", 14, 1, 0, 0, 0, pl1="", hyp=""),  # no trace registers: UNDEFINED before HCPTR.TTA
     R("DBGDIDR_64", 14, 0, 0, 0, 0, is64=True, pl1="", hyp=""),  # no 64-bit register at c0
@@ -159,8 +161,9 @@ def reference(r: Ref, write: bool, mode: int, hcr: int, hstr: int, hdcr: int, hc
         return "direct"
     if "TTEE" in r.other:
         return "trap" if hstr & TTEE else "direct"
-    if "TJDBX" in r.other:
-        return "trap" if hstr & TJDBX or names & set(r.trap_r if not write else ()) else "direct"
+    if "TJDBX" in r.other or "JAZELLE" in r.other:
+        tjdbx = "TJDBX" in r.other and hstr & TJDBX
+        return "trap" if tjdbx or names & set(r.trap_r if not write else ()) else "direct"
     # CP14 debug: reference 4 choice -- TDE or TGE make TDRA/TDOSA/TDA act as 1; TDA implies the other two.
     tge = "TGE" in names
     tda = bool(hdcr & (TDA | TDE)) or tge
@@ -289,6 +292,16 @@ def test_each_trap_bit() -> None:
     for label, row, write, regs, ec in TRAP_CASES:
         assert _trap(row, write, **regs) == ("trap", ec), label
         assert _trap(row, write) == ("direct", None), label
+
+
+def test_tjdbx_traps_joscr_and_jmcr_not_jidr() -> None:
+    """B1.14.5 "Trapping accesses to Jazelle functionality" / B4.1.74 HSTR.TJDBX: JOSCR and JMCR, both
+    directions, trap (EC 0x05); a JIDR read stays direct (only HCR.TID0, ID group 0, traps it)."""
+    for row in ("JOSCR", "JMCR"):
+        for write in (False, True):
+            assert _trap(row, write, hstr=TJDBX) == ("trap", 0x05), (row, write)
+    assert _trap("JIDR", False, hstr=TJDBX) == ("direct", None)
+    assert _trap("JIDR", False, hstr=TJDBX, hcr=1 << 15) == ("trap", 0x05)
 
 
 def test_hdcr_classes_are_separate() -> None:

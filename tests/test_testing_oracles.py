@@ -181,14 +181,17 @@ def test_hdcr_classes_and_effective_bits() -> None:
 
 
 def test_thumbee_and_jazelle() -> None:
-    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR reads under HCR.TID0, the Jazelle registers under HSTR.TJDBX."""
+    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR reads under HCR.TID0 only, JOSCR and JMCR under HSTR.TJDBX
+    (B1.14.5 "Trapping accesses to Jazelle functionality", B4.1.74 HSTR)."""
     teehbr = CoprocInsn("MRC", 14, 6, 1, 0, 0)
     assert verdict(teehbr, TrapState(mode=USR, HSTR=HSTR.pack(TTEE=1))) is Verdict.HYP_TRAP
     jidr = CoprocInsn("MRC", 14, 7, 0, 0, 0)
     assert verdict(jidr, TrapState(HCR=HCR.pack(TID0=1))) is Verdict.HYP_TRAP
-    assert verdict(jidr, TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP  # choice, see oracles
+    assert verdict(jidr, TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.DIRECT  # not in B1.14.5's list
     assert verdict(jidr._replace(kind="MCR"), TrapState(HCR=HCR.pack(TID0=1))) is Verdict.UNDEFINED  # RO
-    assert verdict(CoprocInsn("MRC", 14, 7, 1, 0, 0), TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP
+    for crn in (1, 2):  # JOSCR, JMCR
+        for kind in ("MRC", "MCR"):
+            assert verdict(CoprocInsn(kind, 14, 7, crn, 0, 0), TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP
 
 
 def test_no_trap_from_hyp_or_secure_state() -> None:
