@@ -13,6 +13,7 @@ with random HSTR/HCR/HDCR/HCPTR and compares the outcome and the HSR (re-decoded
 from __future__ import annotations
 
 import random
+import struct
 from typing import NamedTuple, Optional, Tuple
 
 from hypothesis import given, settings
@@ -423,3 +424,45 @@ def test_random_coprocessor_instructions_never_crash() -> None:
         except Exception as e:
             raise AssertionError(f"word {word:#010x} #{i} in mode {cpu.mode:#x} raised {e!r}") from e
         assert reason is not None
+
+
+# -- BXJ under HSTR.TJDBX ------------------------------------------------------------------------
+BXJ_R1 = 0xE12FFF21  # A8.8.28 BXJ r1, encoding A1 (AL)
+HVBAR = 0x2000
+
+
+def _bxj(word: int, mode: int, hstr: int, nzcv: int = 0, thumb: bool = False) -> Tuple[str, int, int]:
+    """Run one BXJ from ``mode`` (Non-secure); (outcome, HSR or 0, PC after)."""
+    m = system_machine()
+    if thumb:
+        m.mem.load(CODE, struct.pack("<HH", word >> 16, word & 0xFFFF))
+    else:
+        m.load_words([word])
+    sr = m.cpu.sys
+    sr.SCR, sr.HVBAR, sr.HSTR = 0x101, HVBAR, hstr
+    m.cpu.set_mode(mode)
+    m.cpu.regs[1] = 0x9000
+    m.cpu.flags[0] = nzcv
+    m.run(1, thumb=thumb)
+    if m.exc.counts.get("HYP_TRAP"):
+        assert (m.cpu.mode, m.cpu.elr_hyp) == (Mode.HYP, CODE)
+        return "trap", sr.HSR, m.cpu.regs[15]
+    assert not m.exc.counts, m.exc.counts
+    return "done", 0, m.cpu.regs[15]
+
+
+def test_tjdbx_traps_bxj() -> None:
+    """B1.14.5: HSTR.TJDBX traps a BXJ from Non-secure PL0/PL1 to Hyp mode (HVBAR + 0x14), HSR.EC 0x0A with
+    IL = 1, CV = 1, COND and Rm (B3.13.6); without TJDBX, or from Hyp mode, BXJ is BX (trivial Jazelle, A2.10)."""
+    hsr_al = 0x0A << 26 | 1 << 25 | 1 << 24 | 0xE << 20 | 1  # Rm = r1
+    assert _bxj(BXJ_R1, Mode.SVC, TJDBX) == ("trap", hsr_al, HVBAR + 0x14)
+    assert _bxj(BXJ_R1, Mode.USR, TJDBX) == ("trap", hsr_al, HVBAR + 0x14)
+    assert _bxj(BXJ_R1, Mode.SVC, 0) == ("done", 0, 0x9000)
+    assert _bxj(BXJ_R1, Mode.HYP, TJDBX) == ("done", 0, 0x9000)
+    assert _bxj(BXJ_R1, Mode.SVC, TTEE) == ("done", 0, 0x9000)  # only TJDBX
+    bxjne = (BXJ_R1 & 0x0FFFFFFF) | 0x1 << 28
+    z_set = 0b0100
+    assert _bxj(bxjne, Mode.SVC, TJDBX, nzcv=z_set)[0] == "done"  # condition failed: not executed
+    assert _bxj(bxjne, Mode.SVC, TJDBX)[:2] == ("trap", (hsr_al & ~(0xF << 20)) | 0x1 << 20)
+    t32 = 0xF3C18F00  # BXJ r1, encoding T1: a 32-bit Thumb instruction, IL = 1
+    assert _bxj(t32, Mode.SVC, TJDBX, thumb=True)[:2] == ("trap", hsr_al)

@@ -36,13 +36,14 @@ def test_worked_hsr_values() -> None:
 
 
 def test_decode_hsr_per_ec() -> None:
-    """B3.13.6: the ISS of EC 0x05 (MCR/MRC), 0x0C (MRRC), 0x12 (HVC) and a reserved EC."""
+    """B3.13.6: the ISS of EC 0x05 (MCR/MRC), 0x0C (MRRC), 0x12 (HVC), 0x0A (BXJ, B1.14.5) and a reserved EC."""
     f = decode_hsr(0x17EA0020)
     assert (f["EC"], f["IL"], f["CV"], f["COND"], f["Opc2"], f["Opc1"], f["CRn"], f["Rt"], f["CRm"],
             f["Direction"]) == (0x05, 1, 1, 0xE, 5, 0, 0, 1, 0, 0)
     f = decode_hsr(0x33E00C43)
     assert (f["EC"], f["Opc1"], f["Rt2"], f["Rt"], f["CRm"], f["Direction"]) == (0x0C, 0, 3, 2, 1, 1)
     assert decode_hsr(0x4A000000) == {"EC": 0x12, "IL": 1, "imm16": 0}
+    assert decode_hsr(0x2BE00001) == {"EC": 0x0A, "IL": 1, "CV": 1, "COND": 0xE, "Rm": 1}  # BXJ r1 under TJDBX
     assert decode_hsr((0x3F << 26) | 0x1234) == {"EC": 0x3F, "IL": 0, "ISS": 0x1234}
     with pytest.raises(ValueError, match="not a 32-bit value"):
         decode_hsr(1 << 32)
