@@ -7,10 +7,11 @@ B3.13.6 (HSR), C3.1 (debug events in monitor debug-mode).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Type
+from typing import Any, Callable, Dict, List, Tuple, Type
 
 import pytest
 from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 from armsim.kvm import EC, CoprocReg, DebugPolicy, ExitEnv, TableOrderError, TrapTable, VcpuTables
@@ -19,12 +20,12 @@ from armsim.kvm.policy import CP14Outcome, Lazy
 from armsim.kvm.vcpu import VCPU
 from armsim.kvm.world_switch import BusPort
 from armsim.testing import CoprocInsn
-from armsim.testing.isolation import DebugHit
+from armsim.testing.isolation import DebugHit, check_p3, writable_masks
 from armsim.testing.kvm_target import KEEPS, GuestFault, KvmTarget, KvmWorldSwitchMachine
 from armsim.testing.manual import DBGBCR, DBGDSCR
 from armsim.testing.profiles import examples
 from armsim.testing.stateful import idle_host
-from armsim.testing.strategies import trap_tables
+from armsim.testing.strategies import debug_programs, trap_tables
 
 POLICIES = ("passthrough", "raz-wi", "eager", "lazy")
 NO_EXPLAIN = [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink]  # the explain phase re-runs each step
@@ -239,3 +240,32 @@ def test_builtin_policies_are_debug_policies() -> None:
     """The built-in policies use the same hook interface a user's subclass does (issue item 1)."""
     for p in (DebugPolicy.PASSTHROUGH, DebugPolicy.RAZ_WI, DebugPolicy.EAGER, DebugPolicy.LAZY):
         assert isinstance(p, DebugPolicy) and KvmTarget(p).policy is p
+
+
+@pytest.mark.parametrize("policy", ["eager", "lazy"])
+@settings(max_examples=examples(25, 300))
+@given(program=debug_programs("cortex-a15"), exit_every=st.integers(1, 6))
+def test_guest_debug_programs_read_back_on_armsim_kvm(policy: str, program: Any, exit_every: int) -> None:
+    """Generated guest debug programs (accesses, breakpoint and watchpoint setups, MDBGen on and off) run on
+    the CPU under armsim.kvm's EAGER and LAZY with world switches between steps: every read-back is P3-clean
+    (the registers' writable bits, C11.11), whatever traps, switches or guest debug events happened."""
+    t = KvmTarget(policy)
+    t.set_host(idle_host())
+    t.enter()
+    masks = writable_masks()
+    trace: List[Tuple[str, str, int]] = []
+    for i, step in enumerate(program):
+        got = t.guest_access(step.insn, step.value or 0)
+        if step.value is None:
+            trace.append(("read", step.register, got & masks[step.register]))
+        else:
+            trace.append(("write", step.register, step.value))
+        if i % exit_every == exit_every - 1:
+            t.exit()
+            t.enter()
+    for name in sorted({n for op, n, _ in trace if op == "write"}):  # then read back everything written
+        e = t.by_name[name]
+        got = t.guest_access(CoprocInsn("MRC", 14, e.opc1, e.crn, e.crm, e.opc2, rt=4))
+        trace.append(("read", name, got & masks[name]))
+    t.exit()
+    assert check_p3(trace) == []
