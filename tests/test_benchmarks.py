@@ -27,4 +27,4 @@ def test_timing_overhead_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> N
     spec.loader.exec_module(mod)
     assert mod.main(["--guests", "exitcode", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert "pipeline+caches" in out and "cycles per instruction" in out and "exitcode" in out
+    assert "timing overhead" in out and "cycles per instruction" in out and "exitcode" in out
