@@ -44,7 +44,7 @@ from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tupl
 
 from armsim.coproc.bus import CoprocessorBus
 from armsim.coproc.system import SystemCoprocessors
-from armsim.cpu.exceptions import ExceptionModel
+from armsim.cpu.exceptions import EXCEPTION_TITLES, ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.debug.events import DebugUnit
@@ -57,7 +57,7 @@ from armsim.isa.contract import ExecContext, InsnInfo, Op
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
-from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
+from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 from armsim.timing.model import DEFAULT_LEVEL, Timing, check_level
 from armsim.timing.pmu import PMU
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
@@ -235,6 +235,7 @@ class Machine:
         self.exit_code: Optional[int] = None
         self._last_result: Optional[RunResult] = None
         self._trace_cache: Dict[Tuple[int, int], TraceRecord] = {}
+        self._hyp_handler = -1  # the Hyp vector key of the last HYP_ENTRY stop
         self.reset()
 
     # -- properties ------------------------------------------------------------------
@@ -279,6 +280,27 @@ class Machine:
     @fiq.setter
     def fiq(self, level: bool) -> None:
         self.exc.fiq_line = bool(level)
+
+    # -- a hypervisor modelled outside the CPU ---------------------------------------------
+    @property
+    def exit_on_hyp_entry(self) -> bool:
+        """When True, every exception taken to Hyp mode ends the run (StopKind.HYP_ENTRY).
+
+        The entry itself is complete (B1.14.x EnterHypMode: SPSR_hyp, ELR_hyp, HSR, Hyp
+        mode) and the CPU stands at the Hyp vector, so a hypervisor written in Python
+        (:mod:`armsim.kvm`) reads the syndrome and state, handles the exit and returns
+        into the guest itself.  The check lives in the exception model, not in the engine.
+        """
+        return self.exc.on_hyp_entry is not None
+
+    @exit_on_hyp_entry.setter
+    def exit_on_hyp_entry(self, on: bool) -> None:
+        self.exc.on_hyp_entry = self._hyp_entry if on else None
+
+    def _hyp_entry(self, name: str, why: str, key: int, handler: int) -> None:
+        self._hyp_handler = handler
+        raise GuestStop(Stop(StopKind.HYP_ENTRY, why, EXCEPTION_TITLES.get(name, name), handler & 0xFFFFFFFE,
+                             None, key & 0xFFFFFFFE, bool(key & 1)))
 
     def reset(self) -> None:
         """Reset state (B1.9.1): registers zero, A/I/F set, ARM state, SP (of the boot mode) at the top of RAM.
@@ -491,6 +513,12 @@ class Machine:
             finish = getattr(trace, "finish", None)
             if callable(finish):
                 finish()  # a trace sink that writes a record once the next instruction starts
+        if stop.kind is StopKind.HYP_ENTRY:
+            # The engine left the PC at the trapped instruction; the CPU is at the Hyp vector.
+            cpu = self._cpu
+            cpu.regs[15] = self._hyp_handler & 0xFFFFFFFE
+            cpu.T = self._hyp_handler & 1
+            cpu.IT = 0
         stop = self._complete(stop)
         self.stop = stop
         self.last_stop = stop.reason

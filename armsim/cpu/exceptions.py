@@ -139,6 +139,11 @@ class ExceptionModel:
         # and how many times in a row it was taken again from its own handler.
         self._last: Tuple[str, int] = ("", -1)
         self.reentries = 0
+        # Called as hook(name, why, key, handler_key) after every entry to Hyp mode, with the
+        # interrupted key and the handler's; it may raise GuestStop to end the run (a hypervisor
+        # modelled outside the CPU: Machine.exit_on_hyp_entry).  While set, Hyp entries skip the
+        # no-handler and loop checks (the hook is the handler).
+        self.on_hyp_entry: Optional[Callable[[str, str, int, int], None]] = None
 
     # -- fault registers (views of the system register store) ---------------------------
     @property
@@ -282,7 +287,9 @@ class ExceptionModel:
         sr = self.sys
         self._count(name)
         vector = ((sr.HVBAR & ~0x1F) + offset) & MASK32
-        self._check_entry(name, vector, key, _HYP, address, why)
+        hook = self.on_hyp_entry
+        if hook is None:
+            self._check_entry(name, vector, key, _HYP, address, why)
         spsr = self._save_state(key)
         if hsr is not None:
             self.WriteHSR(hsr)
@@ -298,6 +305,8 @@ class ExceptionModel:
             cpu.I = 1
         hsctlr = sr.HSCTLR
         self._finish((hsctlr >> _HSCTLR_TE) & 1, (hsctlr >> _HSCTLR_EE) & 1)
+        if hook is not None:
+            hook(name, why, key, vector | cpu.T)
         return vector | cpu.T
 
     def WriteHSR(self, hsr: int) -> None:

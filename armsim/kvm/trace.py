@@ -43,10 +43,10 @@ class KvmTracer:
             s.event(event, fields)
 
     # -- the event constructors (callers test ``on`` first) ----------------------------------
-    def cp_access(self, event: str, p: Any, name: str, value: int) -> None:
-        """``kvm_cp14_32`` / ``kvm_cp14_64`` / ``kvm_cp15`` from a :class:`CoprocParams`."""
+    def cp_access(self, event: str, p: Any, name: str, value: int, run: int = 0) -> None:
+        """``kvm_cp14_32`` / ``kvm_cp14_64`` / ``kvm_cp15`` from a :class:`CoprocParams` (``run``: the guest run)."""
         fields: Dict[str, Any] = {
-            "Op1": p.Op1, "CRn": p.CRn, "CRm": p.CRm, "Op2": p.Op2, "Rt": p.Rt1,
+            "run": run, "Op1": p.Op1, "CRn": p.CRn, "CRm": p.CRm, "Op2": p.Op2, "Rt": p.Rt1,
             "value": value, "direction": "write" if p.is_write else "read", "name": name,
         }
         if p.is_64:  # the instruction's CRm (the 64-bit rows keep it in the CRn slot)
