@@ -59,7 +59,7 @@ from __future__ import annotations
 import struct
 from typing import ClassVar, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
-from armsim.coproc.bus import AccessKind, Binding, CoprocAccess, CoprocessorBus, Verdict
+from armsim.coproc.bus import Binding, CoprocAccess, CoprocessorBus, Verdict
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.kvm import (
@@ -76,6 +76,7 @@ from armsim.kvm import (
 )
 from armsim.kvm.exits import ExitHandler
 from armsim.kvm.layouts import Enc, switched_debug_set
+from armsim.kvm.world_switch import enc_access
 from armsim.machine import Machine
 from armsim.stop import StopReason
 from armsim.testing.encodings import CoprocInsn
@@ -125,11 +126,7 @@ class BoundPort:
         key = (enc, write)
         got = self._bound.get(key)
         if got is None:
-            if enc.is_64:
-                kind = AccessKind.MCRR if write else AccessKind.MRRC
-            else:
-                kind = AccessKind.MCR if write else AccessKind.MRC
-            acc = CoprocAccess(kind, enc.cp, enc.opc1, enc.crn, enc.crm, enc.opc2, 0, 1)
+            acc = enc_access(enc, write)
             got = self._bound[key] = (self.bus.bind(acc), acc)
         binding, acc = got
         if binding.check(self.cpu) is not Verdict.OK:
