@@ -5,6 +5,8 @@
     armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace [FILE]] [--trace-format text|jsonl]
                [--fs-root DIR] [--ram BASE:SIZE] [-- ARGS...]
     armsim disasm ELF [--start ADDR] [--count N]
+    armsim kvm GUEST.elf [--policy passthrough|raz-wi|eager|lazy] [--cpu NAME] [--host-debug idle|armed]
+               [--host HOST.elf] [--trace [FILE]] [--json FILE] [--max-insns N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
@@ -13,7 +15,8 @@ output to stdout, and prints a summary table on stderr.  ``--trace`` prints
 one line per executed instruction on stderr (``--trace FILE``: into FILE;
 ``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
 lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
-passed to the guest (its argv[0] is the ELF's file name).
+passed to the guest (its argv[0] is the ELF's file name).  ``armsim kvm`` runs a guest under the
+modelled hypervisor (:mod:`armsim.kvm.cli` has its options and exit status).
 
 Process exit status:
 
@@ -44,6 +47,7 @@ from rich.table import Table
 
 import armsim
 from armsim.errors import ConfigError, ElfLoadError
+from armsim.kvm import cli as kvm_cli
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
@@ -127,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    kvm_cli.add_parser(sub)
     dis = sub.add_parser(
         "disasm",
         help="disassemble an ELF's code with armsim's decoder",
@@ -335,6 +340,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.command == "disasm":
             return _cmd_disasm(args, err)
+        if args.command == "kvm":
+            return kvm_cli.run(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
         _flush_stdout()

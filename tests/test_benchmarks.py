@@ -50,3 +50,13 @@ def test_thumb_mips_unknown_guest(capsys: pytest.CaptureFixture[str]) -> None:
     mod = _load("thumb_mips")
     assert mod.main(["--guests", "nosuch", "--no-pypy"]) == 2
     assert "no such guest: nosuch" in capsys.readouterr().err
+
+
+def test_timing_overhead_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("armsim_bench_timing", ROOT / "benchmarks" / "timing_overhead.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--guests", "exitcode", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "timing overhead" in out and "cycles per instruction" in out and "exitcode" in out

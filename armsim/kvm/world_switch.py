@@ -364,14 +364,15 @@ class WorldSwitch:
             tr.emit("kvm_entry", run=vcpu.runs, pc=vcpu.ctx.regs[15])
         return switched
 
-    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: int = 0) -> None:
-        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace)."""
+    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: Optional[int] = 0) -> None:
+        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace), None when
+        the guest stopped without an exception (a semihosting exit, the instruction budget)."""
         ledger = self.ledger
         if cpu is not None:
             ledger.charge(CORE_CP15_SWITCH, W_STORE, save_core(cpu, vcpu.ctx))
         tr = self.tracer
         if tr.on:
-            tr.emit("kvm_exit", run=vcpu.runs, ec=hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
+            tr.emit("kvm_exit", run=vcpu.runs, ec=None if hsr is None else hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
         switched = vcpu.debug_switched
         cycles = 0
         if switched:

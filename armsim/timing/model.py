@@ -142,8 +142,12 @@ class Timing:
         acc = self.acc
 
         def timed() -> int:
-            acc[cat] += extra
-            return op()
+            # Charged after the op ran, so an op reading the count (PMCCNTR) sees the instructions
+            # before it only, as at the pipeline level; ``finally`` charges an op that raises too.
+            try:
+                return op()
+            finally:
+                acc[cat] += extra
 
         return timed
 
