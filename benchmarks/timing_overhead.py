@@ -50,6 +50,7 @@ def run_once(name: str, cpu: str, level: str, caches: bool) -> Tuple[int, int, f
 
 
 def best_time(name: str, cpu: str, level: str, caches: bool, repeat: int) -> Tuple[int, float]:
+    run_once(name, cpu, level, caches)  # warm-up: the first run in a process also builds decode tables
     best = float("inf")
     n = 0
     for _ in range(repeat):

@@ -88,3 +88,12 @@ def test_ccsidr_agrees_with_the_modelled_l1_caches(name: str) -> None:
     p = PROFILES[name]
     for key, geo in (("CCSIDR0", p.timing.l1d), ("CCSIDR1", p.timing.l1i)):
         assert _ccsidr_geometry(p.ids[key]) == (geo.size, geo.ways, geo.line), key
+
+
+def test_pipeline_with_caches_runs_a_thumb_guest() -> None:
+    """A Thumb-2 guest at the pipeline level with L1 caches runs to its exit (the I-cache is looked up)."""
+    m = Machine(cpu="cortex-a7", timing="pipeline", caches=True, stdout=False)
+    m.load_elf(GUEST.replace("printf.elf", "printf-thumb.elf"))
+    assert m.run().exit_code == 0
+    assert m.timing.pipeline is not None and m.timing.pipeline.icache is not None
+    assert m.timing.pipeline.icache.misses > 0
