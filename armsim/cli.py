@@ -7,6 +7,8 @@
     armsim disasm ELF [--start ADDR] [--count N]
     armsim bench world-switch [--cpu ...] [--policy ...] [--exits N] [--fractions ...] [--pairs ...]
                               [--json FILE] [--csv FILE] [--plot FILE] [--scheduler ADDRESS] [--workers N]
+    armsim kvm GUEST.elf [--policy passthrough|raz-wi|eager|lazy] [--cpu NAME] [--host-debug idle|armed]
+               [--host HOST.elf] [--trace [FILE]] [--json FILE] [--max-insns N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
@@ -15,8 +17,9 @@ output to stdout, and prints a summary table on stderr.  ``--trace`` prints
 one line per executed instruction on stderr (``--trace FILE``: into FILE;
 ``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
 lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
-passed to the guest (its argv[0] is the ELF's file name).  ``armsim bench world-switch`` runs the
-world-switch benchmark (:mod:`armsim.bench.cli`, which documents its options and exit statuses).
+passed to the guest (its argv[0] is the ELF's file name).  ``armsim kvm`` runs a guest under the
+modelled hypervisor (:mod:`armsim.kvm.cli` has its options and exit status).
+``armsim bench world-switch`` runs the world-switch benchmark (:mod:`armsim.bench.cli`, which documents its options and exit statuses).
 
 Process exit status:
 
@@ -49,6 +52,7 @@ import armsim
 from armsim.bench.cli import add_parser as add_bench_parser
 from armsim.bench.cli import run as run_bench
 from armsim.errors import ConfigError, ElfLoadError
+from armsim.kvm import cli as kvm_cli
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
@@ -132,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    kvm_cli.add_parser(sub)
     dis = sub.add_parser(
         "disasm",
         help="disassemble an ELF's code with armsim's decoder",
@@ -341,6 +346,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.command == "disasm":
             return _cmd_disasm(args, err)
+        if args.command == "kvm":
+            return kvm_cli.run(args, err)
         if args.command == "bench":
             return run_bench(args, err)
         return _cmd_run(args, guest_args, err)

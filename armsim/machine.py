@@ -59,7 +59,7 @@ from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 from armsim.timing.model import DEFAULT_LEVEL, Timing, check_level
-from armsim.timing.pmu import PMU, PmuCoprocessor
+from armsim.timing.pmu import PMU
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
@@ -194,13 +194,6 @@ class Machine:
         self.engine = Engine(self.ctx)
         # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
         self.bus.listeners.append(self.engine.flush)
-        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
-        self.cp14 = self.system.cp14
-        self.cp15 = self.system.cp15
-        self.debug.flush = self.engine.flush
-        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
-        self.cp14.add_provider(self.debug_regs)
-        self.exc.handler_missing = self._handler_missing
         exc_counts = self.exc.counts
         self.timing = Timing(self.profile, check_level(timing), caches,
                              instructions=self.engine.live_instructions,
@@ -213,10 +206,15 @@ class Machine:
                 return decorate(op, row_name, info, fields, regs)
 
             self.engine.decorate = decorate_op
-        self.pmu = PMU(self.timing)
-        if self.bus.get(15) is None:
-            # Until the CP15 register store is attached, CP15 is the PMU and the ID registers alone.
-            self.bus.attach(15, PmuCoprocessor(self.pmu, self.profile))
+        # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.
+        self.pmu = PMU(self.profile, self.timing)
+        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush, self.pmu)
+        self.cp14 = self.system.cp14
+        self.cp15 = self.system.cp15
+        self.debug.flush = self.engine.flush
+        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
+        self.cp14.add_provider(self.debug_regs)
+        self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None
         self.semihosting: Optional[Semihosting] = None
@@ -309,8 +307,8 @@ class Machine:
 
         Boot modes: ``svc`` -- Secure SVC mode (the reset state).  ``hyp`` --
         Non-secure Hyp mode with SCR.NS = 1, SCR.HCE = 1, SMC enabled (SCD = 0),
-        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HDCR/HCPTR 0,
-        SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
+        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HCPTR 0, HDCR 0 but
+        HPMN = PMCR.N (its reset value, C12), SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
         Secure boot monitor leaves it for a hypervisor.  ``mon`` -- Secure Monitor mode.
         Invasive and non-invasive debug are permitted in both states (the
         authentication signals are high).  No interrupt is pending.
@@ -318,6 +316,7 @@ class Machine:
         cpu = self._cpu
         cpu.reset()
         sr = cpu.sys
+        self.timing.reset()  # before the PMU (system.reset) starts its counters from the model's zero
         self.system.reset(cpu)
         self.exc.irq_line = False
         self.exc.fiq_line = False
@@ -332,8 +331,6 @@ class Machine:
         self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
-        self.timing.reset()
-        self.pmu.reset()
         self.last_stop = None
         self.stop = None
         self.exit_code = None

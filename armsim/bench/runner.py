@@ -84,7 +84,8 @@ class _ExitClock:
         if event != "kvm_exit" or self.vm is None:
             return
         by_part = self.vm.ledger.by_part
-        self.marks.append((int(fields["hsr"]), self.vm.ws.debug_switches, tuple(by_part[p] for p in PARTS)))
+        hsr = fields.get("hsr")  # None for the exit that ends the run (the guest stopped): no HVC marker
+        self.marks.append((0 if hsr is None else int(hsr), self.vm.ws.debug_switches, tuple(by_part[p] for p in PARTS)))
 
 
 def expected_touched(point: Point) -> int:

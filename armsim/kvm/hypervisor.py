@@ -250,7 +250,7 @@ class VM:
             if stop.kind is not StopKind.HYP_ENTRY:
                 # The guest exited (semihosting), erred or ran out of budget: switch back to the host.
                 self._enter_hyp()
-                ws.exit(vcpu, cpu, 0)
+                ws.exit(vcpu, cpu, None)
                 monitor.after_exit(vcpu.runs)
                 if stop.final:
                     reason = stop.render()
@@ -268,7 +268,12 @@ class VM:
         assert stop is not None
         self._last_stop = stop
         exit_code = stop.exit_code if stop.kind is StopKind.EXIT else None
-        result = VmResult(exit_code, stop, reason or stop.render(), m.output,
+        message = reason or stop.render()
+        if stop.kind is StopKind.LIMIT and reason is None:
+            spent = self.instructions + self.host_instructions - spent0
+            where = stop.where()
+            message = f"stopped after {spent:,} instructions (guest and host)" + (f" at {where}" if where else "")
+        result = VmResult(exit_code, stop, message, m.output,
                           bytes(m.semihosting.stderr.captured) if m.semihosting is not None else b"",
                           self.report(exit_code))
         if reason is not None:

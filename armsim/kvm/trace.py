@@ -82,6 +82,8 @@ def render_event(name: str, fields: Dict[str, Any]) -> str:
     f = fields
     if name == "kvm_entry":
         return f"[green]kvm_entry[/]  run {f['run']} pc {f['pc']:#010x}"
+    if name == "kvm_exit" and f["hsr"] is None:
+        return f"[yellow]kvm_exit[/]   run {f['run']} (guest stopped) pc {f['pc']:#010x}"
     if name == "kvm_exit":
         return f"[yellow]kvm_exit[/]   run {f['run']} EC {f['ec']:#04x} pc {f['pc']:#010x} hsr {f['hsr']:#010x}"
     if name in ("kvm_cp14_32", "kvm_cp15"):

@@ -92,6 +92,15 @@ class HypervisorError(ArmsimError):
     """The hypervisor model cannot continue (a Hyp-mode register access the machine refuses...)."""
 
 
+def enc_access(enc: Enc, write: bool) -> CoprocAccess:
+    """The Hyp-mode MCR/MRC (MCRR/MRRC for a 64-bit register) of ``enc``, with Rt = r0, Rt2 = r1."""
+    if enc.is_64:
+        kind = AccessKind.MCRR if write else AccessKind.MRRC
+    else:
+        kind = AccessKind.MCR if write else AccessKind.MRC
+    return CoprocAccess(kind, enc.cp, enc.opc1, enc.crn, enc.crm, enc.opc2, 0, 1)
+
+
 class HwPort(Protocol):
     """Hyp-mode access to the physical coprocessor registers."""
 
@@ -113,12 +122,7 @@ class BusPort:
         key = (enc, write)
         acc = self._acc.get(key)
         if acc is None:
-            if enc.is_64:
-                kind = AccessKind.MCRR if write else AccessKind.MRRC
-            else:
-                kind = AccessKind.MCR if write else AccessKind.MRC
-            acc = CoprocAccess(kind, enc.cp, enc.opc1, enc.crn, enc.crm, enc.opc2, 0, 1)
-            self._acc[key] = acc
+            acc = self._acc[key] = enc_access(enc, write)
         verdict = self.bus.check(self.cpu, acc)
         if verdict is not Verdict.OK:
             raise HypervisorError(f"Hyp-mode {acc.kind.value} of {enc.name} is {verdict.name} on this machine")
@@ -364,14 +368,15 @@ class WorldSwitch:
             tr.emit("kvm_entry", run=vcpu.runs, pc=vcpu.ctx.regs[15])
         return switched
 
-    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: int = 0) -> None:
-        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace)."""
+    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: Optional[int] = 0) -> None:
+        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace), None when
+        the guest stopped without an exception (a semihosting exit, the instruction budget)."""
         ledger = self.ledger
         if cpu is not None:
             ledger.charge(CORE_CP15_SWITCH, W_STORE, save_core(cpu, vcpu.ctx))
         tr = self.tracer
         if tr.on:
-            tr.emit("kvm_exit", run=vcpu.runs, ec=hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
+            tr.emit("kvm_exit", run=vcpu.runs, ec=None if hsr is None else hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
         switched = vcpu.debug_switched
         cycles = 0
         if switched:
