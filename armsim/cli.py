@@ -19,7 +19,8 @@ one line per executed instruction on stderr (``--trace FILE``: into FILE;
 lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
 passed to the guest (its argv[0] is the ELF's file name).  ``armsim kvm`` runs a guest under the
 modelled hypervisor (:mod:`armsim.kvm.cli` has its options and exit status).
-``armsim bench world-switch`` runs the world-switch benchmark (:mod:`armsim.bench.cli`, which documents its options and exit statuses).
+``armsim bench world-switch`` runs the world-switch benchmark (:mod:`armsim.bench.cli`, which
+documents its options and exit statuses).
 
 Process exit status:
 
