@@ -5,6 +5,10 @@
     armsim run [ELF] [--cpu NAME] [--max-insns N] [--trace [FILE]] [--trace-format text|jsonl]
                [--fs-root DIR] [--ram BASE:SIZE] [-- ARGS...]
     armsim disasm ELF [--start ADDR] [--count N]
+    armsim bench world-switch [--cpu ...] [--policy ...] [--exits N] [--fractions ...] [--pairs ...]
+                              [--json FILE] [--csv FILE] [--plot FILE] [--scheduler ADDRESS] [--workers N]
+    armsim kvm GUEST.elf [--policy passthrough|raz-wi|eager|lazy] [--cpu NAME] [--host-debug idle|armed]
+               [--host HOST.elf] [--trace [FILE]] [--json FILE] [--max-insns N]
     armsim --version
 
 ``armsim run`` loads the ELF (default: the bundled ``examples/guests/hello.elf``
@@ -13,7 +17,10 @@ output to stdout, and prints a summary table on stderr.  ``--trace`` prints
 one line per executed instruction on stderr (``--trace FILE``: into FILE;
 ``--trace-format jsonl``: one JSON object per instruction).  ``armsim disasm``
 lists an ELF's code on stdout in GNU syntax, from armsim's own decoder.  Arguments after ``--`` are
-passed to the guest (its argv[0] is the ELF's file name).
+passed to the guest (its argv[0] is the ELF's file name).  ``armsim kvm`` runs a guest under the
+modelled hypervisor (:mod:`armsim.kvm.cli` has its options and exit status).
+``armsim bench world-switch`` runs the world-switch benchmark (:mod:`armsim.bench.cli`, which
+documents its options and exit statuses).
 
 Process exit status:
 
@@ -43,8 +50,11 @@ from rich.console import Console
 from rich.table import Table
 
 import armsim
+from armsim.bench.cli import add_parser as add_bench_parser
+from armsim.bench.cli import run as run_bench
 from armsim.errors import ConfigError, ElfLoadError
 from armsim.exec.blocks import DEFAULT_ENGINE, ENGINES
+from armsim.kvm import cli as kvm_cli
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
@@ -131,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
+    kvm_cli.add_parser(sub)
     dis = sub.add_parser(
         "disasm",
         help="disassemble an ELF's code with armsim's decoder",
@@ -140,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("elf", help="the ELF file")
     dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
     dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
+    add_bench_parser(sub)
     run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
                      help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
                           "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
@@ -339,6 +351,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.command == "disasm":
             return _cmd_disasm(args, err)
+        if args.command == "kvm":
+            return kvm_cli.run(args, err)
+        if args.command == "bench":
+            return run_bench(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)
         _flush_stdout()

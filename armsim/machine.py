@@ -44,7 +44,7 @@ from typing import IO, Any, Callable, Dict, NamedTuple, Optional, Sequence, Tupl
 
 from armsim.coproc.bus import CoprocessorBus
 from armsim.coproc.system import SystemCoprocessors
-from armsim.cpu.exceptions import ExceptionModel
+from armsim.cpu.exceptions import EXCEPTION_TITLES, ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.debug.events import DebugUnit
@@ -59,9 +59,9 @@ from armsim.isa.contract import ExecContext, InsnInfo, Op
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
-from armsim.stop import RunInterrupted, Stop, StopKind, StopReason
+from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind, StopReason
 from armsim.timing.model import DEFAULT_LEVEL, Timing, check_level
-from armsim.timing.pmu import PMU, PmuCoprocessor
+from armsim.timing.pmu import PMU
 from armsim.timing.profiles import DEFAULT_CPU, CpuProfile, get_profile
 
 MASK32 = 0xFFFFFFFF
@@ -148,7 +148,7 @@ class Machine:
 
     def __init__(
         self,
-        cpu: str = DEFAULT_CPU,
+        cpu: Union[str, CpuProfile] = DEFAULT_CPU,
         ram: Tuple[int, int] = DEFAULT_RAM,
         semihosting: bool = True,
         fs_root: Optional[Union[str, os.PathLike[str]]] = None,
@@ -208,13 +208,6 @@ class Machine:
         self.engine: Engine = make_engine(self.ctx)
         # The system coprocessors (B3.17 CP15, C6.4 CP14): register files on the bus.
         self.bus.listeners.append(self.engine.flush)
-        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush)
-        self.cp14 = self.system.cp14
-        self.cp15 = self.system.cp15
-        self.debug.flush = self.engine.flush
-        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
-        self.cp14.add_provider(self.debug_regs)
-        self.exc.handler_missing = self._handler_missing
         exc_counts = self.exc.counts
         self.timing = Timing(self.profile, check_level(timing), caches,
                              instructions=self.engine.live_instructions,
@@ -227,10 +220,15 @@ class Machine:
                 return decorate(op, row_name, info, fields, regs)
 
             self.engine.decorate = decorate_op
-        self.pmu = PMU(self.timing)
-        if self.bus.get(15) is None:
-            # Until the CP15 register store is attached, CP15 is the PMU and the ID registers alone.
-            self.bus.attach(15, PmuCoprocessor(self.pmu, self.profile))
+        # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.
+        self.pmu = PMU(self.profile, self.timing)
+        self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush, self.pmu)
+        self.cp14 = self.system.cp14
+        self.cp15 = self.system.cp15
+        self.debug.flush = self.engine.flush
+        # C6.4: the v7.1 debug registers answer their CP14 encodings before the baseline table.
+        self.cp14.add_provider(self.debug_regs)
+        self.exc.handler_missing = self._handler_missing
 
         self.image: Optional[ElfImage] = None
         self.semihosting: Optional[Semihosting] = None
@@ -251,6 +249,7 @@ class Machine:
         self.exit_code: Optional[int] = None
         self._last_result: Optional[RunResult] = None
         self._trace_cache: Dict[Tuple[int, int], TraceRecord] = {}
+        self._hyp_handler = -1  # the Hyp vector key of the last HYP_ENTRY stop
         self.reset()
 
     # -- properties ------------------------------------------------------------------
@@ -296,13 +295,34 @@ class Machine:
     def fiq(self, level: bool) -> None:
         self.exc.fiq_line = bool(level)
 
+    # -- a hypervisor modelled outside the CPU ---------------------------------------------
+    @property
+    def exit_on_hyp_entry(self) -> bool:
+        """When True, every exception taken to Hyp mode ends the run (StopKind.HYP_ENTRY).
+
+        The entry itself is complete (B1.14.x EnterHypMode: SPSR_hyp, ELR_hyp, HSR, Hyp
+        mode) and the CPU stands at the Hyp vector, so a hypervisor written in Python
+        (:mod:`armsim.kvm`) reads the syndrome and state, handles the exit and returns
+        into the guest itself.  The check lives in the exception model, not in the engine.
+        """
+        return self.exc.on_hyp_entry is not None
+
+    @exit_on_hyp_entry.setter
+    def exit_on_hyp_entry(self, on: bool) -> None:
+        self.exc.on_hyp_entry = self._hyp_entry if on else None
+
+    def _hyp_entry(self, name: str, why: str, key: int, handler: int) -> None:
+        self._hyp_handler = handler
+        raise GuestStop(Stop(StopKind.HYP_ENTRY, why, EXCEPTION_TITLES.get(name, name), handler & 0xFFFFFFFE,
+                             None, key & 0xFFFFFFFE, bool(key & 1)))
+
     def reset(self) -> None:
         """Reset state (B1.9.1): registers zero, A/I/F set, ARM state, SP (of the boot mode) at the top of RAM.
 
         Boot modes: ``svc`` -- Secure SVC mode (the reset state).  ``hyp`` --
         Non-secure Hyp mode with SCR.NS = 1, SCR.HCE = 1, SMC enabled (SCD = 0),
-        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HDCR/HCPTR 0,
-        SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
+        NSACR granting CP10/CP11 (RFR = 0), HVBAR/VBAR 0, HCR/HSTR/HCPTR 0, HDCR 0 but
+        HPMN = PMCR.N (its reset value, C12), SCTLR and HSCTLR at reset (MMU, caches, alignment checks off), as a
         Secure boot monitor leaves it for a hypervisor.  ``mon`` -- Secure Monitor mode.
         Invasive and non-invasive debug are permitted in both states (the
         authentication signals are high).  No interrupt is pending.
@@ -310,6 +330,7 @@ class Machine:
         cpu = self._cpu
         cpu.reset()
         sr = cpu.sys
+        self.timing.reset()  # before the PMU (system.reset) starts its counters from the model's zero
         self.system.reset(cpu)
         self.exc.irq_line = False
         self.exc.fiq_line = False
@@ -324,8 +345,6 @@ class Machine:
         self.debug_regs.reset()
         self._mem.monitor.ClearExclusiveLocal()
         self.engine.flush()
-        self.timing.reset()
-        self.pmu.reset()
         self.last_stop = None
         self.stop = None
         self.exit_code = None
@@ -508,6 +527,12 @@ class Machine:
             finish = getattr(trace, "finish", None)
             if callable(finish):
                 finish()  # a trace sink that writes a record once the next instruction starts
+        if stop.kind is StopKind.HYP_ENTRY:
+            # The engine left the PC at the trapped instruction; the CPU is at the Hyp vector.
+            cpu = self._cpu
+            cpu.regs[15] = self._hyp_handler & 0xFFFFFFFE
+            cpu.T = self._hyp_handler & 1
+            cpu.IT = 0
         stop = self._complete(stop)
         self.stop = stop
         self.last_stop = stop.reason

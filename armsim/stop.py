@@ -29,6 +29,7 @@ class StopReason(enum.Enum):
     ERROR = "guest error"  # an exception with no handler, an exception loop, ...
     OUTPUT = "output error"  # the host could not take the guest's console output
     INTERRUPTED = "interrupted"  # the host user interrupted the run (Ctrl-C)
+    HYP_ENTRY = "Hyp entry"  # an exception was taken to Hyp mode with Machine.exit_on_hyp_entry set
 
 
 class StopKind(enum.Enum):
@@ -43,6 +44,7 @@ class StopKind(enum.Enum):
     BROKEN_PIPE = "broken pipe"  # the reader of the guest's output went away
     OUTPUT_ERROR = "output error"  # writing the guest's output failed (closed stream, full device)
     INTERRUPTED = "interrupted"
+    HYP_ENTRY = "Hyp entry"  # the run left for a hypervisor modelled outside the CPU (Machine.exit_on_hyp_entry)
 
 
 _REASONS = {
@@ -55,6 +57,7 @@ _REASONS = {
     StopKind.BROKEN_PIPE: StopReason.OUTPUT,
     StopKind.OUTPUT_ERROR: StopReason.OUTPUT,
     StopKind.INTERRUPTED: StopReason.INTERRUPTED,
+    StopKind.HYP_ENTRY: StopReason.HYP_ENTRY,
 }
 
 # How many consecutive re-entries of one exception from its own handler end the run.

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 from armsim.coproc.bus import AccessKind, CoprocAccess, CoprocessorBus, Verdict
+from armsim.coproc.syndrome import EC, ISS_CP32, ISS_CP64, make_hsr
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.kvm.costs import CycleLedger
 from armsim.kvm.exits import ExitEnv, handle_exit
-from armsim.kvm.hsr import EC, ISS_CP32, ISS_CP64, make_hsr
 from armsim.kvm.layouts import HDCR_ENC, TDA, TDOSA, TDRA, DBGDSCRext, DBGDSCRint, Enc, switched_debug_set, write_mask
 from armsim.kvm.policy import DebugPolicy
 from armsim.kvm.tables import VcpuTables
@@ -159,7 +159,7 @@ class Rig:
         if effective(self.hw.hdcr) & hdcr_class(crn, crm, opc2):
             self.vcpu.ctx.regs[rt] = value & MASK32
             iss = ISS_CP32.pack(CV=1, COND=0xE, Opc2=opc2, Opc1=0, CRn=crn, Rt=rt, CRm=crm, Direction=0)
-            self._trap(make_hsr(EC.CP14_32, 1, iss))
+            self._trap(make_hsr(EC.MCR_MRC_CP14, 1, iss))
         else:
             acc = CoprocAccess(AccessKind.MCR, 14, 0, crn, crm, opc2, rt)
             if self.hw.cp14.check(self.hw.cpu, acc) is Verdict.OK:
@@ -171,7 +171,7 @@ class Rig:
         assert self.in_guest
         if effective(self.hw.hdcr) & hdcr_class(crn, crm, opc2):
             iss = ISS_CP32.pack(CV=1, COND=0xE, Opc2=opc2, Opc1=0, CRn=crn, Rt=rt, CRm=crm, Direction=1)
-            self._trap(make_hsr(EC.CP14_32, 1, iss))
+            self._trap(make_hsr(EC.MCR_MRC_CP14, 1, iss))
             return self.vcpu.ctx.regs[rt]
         acc = CoprocAccess(AccessKind.MRC, 14, 0, crn, crm, opc2, rt)
         if self.hw.cp14.check(self.hw.cpu, acc) is not Verdict.OK:
@@ -182,7 +182,7 @@ class Rig:
         """Guest ``MRRC p14, 0, r<rt>, r<rt2>, c<crm>`` under TDRA (DBGDRAR c1, DBGDSAR c2)."""
         assert effective(self.hw.hdcr) & TDRA
         iss = ISS_CP64.pack(CV=1, COND=0xE, Opc1=0, Rt2=rt2, Rt=rt, CRm=crm, Direction=1)
-        self._trap(make_hsr(EC.CP14_64, 1, iss))
+        self._trap(make_hsr(EC.MRRC_CP14, 1, iss))
         return self.vcpu.ctx.regs[rt], self.vcpu.ctx.regs[rt2]
 
     def _where(self, x: Enc | Tuple[int, int, int]) -> Tuple[int, int, int]:

@@ -18,3 +18,57 @@ def test_mips_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert mod.main(["--guests", "printf"]) == 0
     out = capsys.readouterr().out
     assert "printf" in out and "104,030" in out  # captured output: the count of examples/guests/README.md
+
+
+def _load(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(f"armsim_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_thumb_mips_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Thumb figures: armsim's count for a Thumb guest, CPU-time columns, unicorn beside it."""
+    mod = _load("thumb_mips")
+    assert mod.main(["--guests", "exitcode-thumb", "--no-pypy"]) == 0
+    out = capsys.readouterr().out
+    assert "exitcode-thumb" in out and "2,657" in out and "unicorn s" in out
+
+
+def test_thumb_mips_worker_reports_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """The child-process side (what PyPy runs): one (guest, instructions, CPU seconds) per guest."""
+    import json
+
+    mod = _load("thumb_mips")
+    assert mod.main(["--worker", "--guests", "exitcode-thumb"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r[:2] for r in out["runs"]] == [["exitcode-thumb", 2657]] and out["runs"][0][2] >= 0
+
+
+def test_thumb_mips_unknown_guest(capsys: pytest.CaptureFixture[str]) -> None:
+    mod = _load("thumb_mips")
+    assert mod.main(["--guests", "nosuch", "--no-pypy"]) == 2
+    assert "no such guest: nosuch" in capsys.readouterr().err
+
+
+def test_timing_overhead_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("armsim_bench_timing", ROOT / "benchmarks" / "timing_overhead.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--guests", "exitcode", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "timing overhead" in out and "cycles per instruction" in out and "exitcode" in out
+
+
+def test_world_switch_benchmark_writes_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("armsim_bench_ws", ROOT / "benchmarks" / "world_switch.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--out", str(tmp_path), "--exits", "1", "--cpu", "cortex-a7", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "break-even" in out and "cycles per pair" in out
+    for ext in ("json", "csv", "png"):
+        assert (tmp_path / f"world_switch.{ext}").stat().st_size > 0

@@ -19,7 +19,8 @@ def test_default_is_secure_svc() -> None:
 def test_hyp_boot_state() -> None:
     """Hyp boot, as a Secure monitor leaves a hypervisor (QEMU -M virt,virtualization=on): Non-secure Hyp mode,
     SCR.NS = 1, SCR.HCE = 1, SMC enabled (SCD = 0), NSACR grants CP10/CP11 with RFR = 0, masks set, HVBAR/VBAR 0,
-    HCR/HSTR/HDCR/HCPTR 0, SCTLR and HSCTLR at reset (M, C, A clear)."""
+    HCR/HSTR/HCPTR 0, HDCR 0 but HPMN = PMCR.N (Cortex-A15 TRM HDCR reset 0x00000006), SCTLR and HSCTLR at
+    reset (M, C, A clear)."""
     m = Machine(semihosting=False, boot_mode="hyp")
     c = m.cpu
     sr = c.sys
@@ -27,7 +28,7 @@ def test_hyp_boot_state() -> None:
     assert sr.SCR & 1 and sr.SCR & (1 << 8) and not sr.SCR & (1 << 7)
     assert sr.NSACR & (3 << 10) == 3 << 10 and not sr.NSACR & (1 << 19)
     assert (c.A, c.I, c.F) == (1, 1, 1)
-    assert (sr.HVBAR, sr.VBAR, sr.HCR, sr.HSTR, sr.HDCR, sr.HCPTR) == (0, 0, 0, 0, 0, 0)
+    assert (sr.HVBAR, sr.VBAR, sr.HCR, sr.HSTR, sr.HDCR, sr.HCPTR) == (0, 0, 0, 0, 6, 0)
     assert sr.SCTLR & 0b111 == 0 and sr.HSCTLR & 0b111 == 0
     assert not m.exc.irq_line and not m.exc.fiq_line and not m.exc.pending()
     assert c.regs[13] == m.ram_end

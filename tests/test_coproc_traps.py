@@ -13,6 +13,7 @@ with random HSTR/HCR/HDCR/HCPTR and compares the outcome and the HSR (re-decoded
 from __future__ import annotations
 
 import random
+import struct
 from typing import NamedTuple, Optional, Tuple
 
 from hypothesis import given, settings
@@ -38,7 +39,8 @@ class Ref(NamedTuple):
     pl0: "" none, "R" read, "W" write, "RW"; pl1: "R", "W", "RW" ("" = Hyp-only register);
     secure: "all" (every access Secure-only), "w" (writes Secure-only), "" none;
     trap_r / trap_w: HCR trap names for reads / writes; other: "TPM", "TPMCR", "TCPAC", "TIDCP",
-    "TDRA", "TDOSA", "TDA", "TTEE", "TJDBX" -- the other control that traps it.
+    "TDRA", "TDOSA", "TDA", "TTEE", "TJDBX" -- the other control that traps it ("JAZELLE": an opc1 = 7
+    register HSTR.TJDBX does not trap).
     """
 
     name: str
@@ -119,7 +121,8 @@ CP14 = [
     R("DBGDRAR_64", 14, 0, 0, 1, 0, is64=True, pl0="R", pl1="R", other=("TDRA",), dcc=True),
     R("DBGDSAR_64", 14, 0, 0, 2, 0, is64=True, pl0="R", pl1="R", other=("TDRA",), dcc=True),
     R("TEECR", 14, 6, 0, 0, 0, other=("TTEE",)), R("TEEHBR", 14, 6, 1, 0, 0, pl0="RW", other=("TTEE",)),
-    R("JIDR", 14, 7, 0, 0, 0, pl0="R", pl1="R", trap_r=("TID0",), other=("TJDBX",)),
+    # B1.14.5: HSTR.TJDBX traps JOSCR and JMCR; JIDR reads are ID group 0 (HCR.TID0) only.
+    R("JIDR", 14, 7, 0, 0, 0, pl0="R", pl1="R", trap_r=("TID0",), other=("JAZELLE",)),
     R("JOSCR", 14, 7, 1, 0, 0, other=("TJDBX",)), R("JMCR", 14, 7, 2, 0, 0, other=("TJDBX",)),
     R("trace", 14, 1, 0, 0, 0, pl1="", hyp=""),  # no trace registers: UNDEFINED before HCPTR.TTA
     R("DBGDIDR_64", 14, 0, 0, 0, 0, is64=True, pl1="", hyp=""),  # no 64-bit register at c0
@@ -159,8 +162,9 @@ def reference(r: Ref, write: bool, mode: int, hcr: int, hstr: int, hdcr: int, hc
         return "direct"
     if "TTEE" in r.other:
         return "trap" if hstr & TTEE else "direct"
-    if "TJDBX" in r.other:
-        return "trap" if hstr & TJDBX or names & set(r.trap_r if not write else ()) else "direct"
+    if "TJDBX" in r.other or "JAZELLE" in r.other:
+        tjdbx = "TJDBX" in r.other and hstr & TJDBX
+        return "trap" if tjdbx or names & set(r.trap_r if not write else ()) else "direct"
     # CP14 debug: reference 4 choice -- TDE or TGE make TDRA/TDOSA/TDA act as 1; TDA implies the other two.
     tge = "TGE" in names
     tda = bool(hdcr & (TDA | TDE)) or tge
@@ -291,6 +295,16 @@ def test_each_trap_bit() -> None:
         assert _trap(row, write) == ("direct", None), label
 
 
+def test_tjdbx_traps_joscr_and_jmcr_not_jidr() -> None:
+    """B1.14.5 "Trapping accesses to Jazelle functionality" / B4.1.74 HSTR.TJDBX: JOSCR and JMCR, both
+    directions, trap (EC 0x05); a JIDR read stays direct (only HCR.TID0, ID group 0, traps it)."""
+    for row in ("JOSCR", "JMCR"):
+        for write in (False, True):
+            assert _trap(row, write, hstr=TJDBX) == ("trap", 0x05), (row, write)
+    assert _trap("JIDR", False, hstr=TJDBX) == ("direct", None)
+    assert _trap("JIDR", False, hstr=TJDBX, hcr=1 << 15) == ("trap", 0x05)
+
+
 def test_hdcr_classes_are_separate() -> None:
     """B1.14.15: TDRA alone leaves DBGBVR0 and the OS Lock registers direct; TDOSA alone leaves DBGDRAR direct."""
     assert _trap("DBGBVR0", False, hdcr=TDRA)[0] == "direct"
@@ -410,3 +424,45 @@ def test_random_coprocessor_instructions_never_crash() -> None:
         except Exception as e:
             raise AssertionError(f"word {word:#010x} #{i} in mode {cpu.mode:#x} raised {e!r}") from e
         assert reason is not None
+
+
+# -- BXJ under HSTR.TJDBX ------------------------------------------------------------------------
+BXJ_R1 = 0xE12FFF21  # A8.8.28 BXJ r1, encoding A1 (AL)
+HVBAR = 0x2000
+
+
+def _bxj(word: int, mode: int, hstr: int, nzcv: int = 0, thumb: bool = False) -> Tuple[str, int, int]:
+    """Run one BXJ from ``mode`` (Non-secure); (outcome, HSR or 0, PC after)."""
+    m = system_machine()
+    if thumb:
+        m.mem.load(CODE, struct.pack("<HH", word >> 16, word & 0xFFFF))
+    else:
+        m.load_words([word])
+    sr = m.cpu.sys
+    sr.SCR, sr.HVBAR, sr.HSTR = 0x101, HVBAR, hstr
+    m.cpu.set_mode(mode)
+    m.cpu.regs[1] = 0x9000
+    m.cpu.flags[0] = nzcv
+    m.run(1, thumb=thumb)
+    if m.exc.counts.get("HYP_TRAP"):
+        assert (m.cpu.mode, m.cpu.elr_hyp) == (Mode.HYP, CODE)
+        return "trap", sr.HSR, m.cpu.regs[15]
+    assert not m.exc.counts, m.exc.counts
+    return "done", 0, m.cpu.regs[15]
+
+
+def test_tjdbx_traps_bxj() -> None:
+    """B1.14.5: HSTR.TJDBX traps a BXJ from Non-secure PL0/PL1 to Hyp mode (HVBAR + 0x14), HSR.EC 0x0A with
+    IL = 1, CV = 1, COND and Rm (B3.13.6); without TJDBX, or from Hyp mode, BXJ is BX (trivial Jazelle, A2.10)."""
+    hsr_al = 0x0A << 26 | 1 << 25 | 1 << 24 | 0xE << 20 | 1  # Rm = r1
+    assert _bxj(BXJ_R1, Mode.SVC, TJDBX) == ("trap", hsr_al, HVBAR + 0x14)
+    assert _bxj(BXJ_R1, Mode.USR, TJDBX) == ("trap", hsr_al, HVBAR + 0x14)
+    assert _bxj(BXJ_R1, Mode.SVC, 0) == ("done", 0, 0x9000)
+    assert _bxj(BXJ_R1, Mode.HYP, TJDBX) == ("done", 0, 0x9000)
+    assert _bxj(BXJ_R1, Mode.SVC, TTEE) == ("done", 0, 0x9000)  # only TJDBX
+    bxjne = (BXJ_R1 & 0x0FFFFFFF) | 0x1 << 28
+    z_set = 0b0100
+    assert _bxj(bxjne, Mode.SVC, TJDBX, nzcv=z_set)[0] == "done"  # condition failed: not executed
+    assert _bxj(bxjne, Mode.SVC, TJDBX)[:2] == ("trap", (hsr_al & ~(0xF << 20)) | 0x1 << 20)
+    t32 = 0xF3C18F00  # BXJ r1, encoding T1: a 32-bit Thumb instruction, IL = 1
+    assert _bxj(t32, Mode.SVC, TJDBX, thumb=True)[:2] == ("trap", hsr_al)

@@ -1,4 +1,4 @@
-"""The debug guest (examples/guests/debug) on armsim, and its transcript against qemu-system-arm 7.2.
+"""The debug guest (examples/guests/debug), ARM and Thumb builds, on armsim and against qemu-system-arm 7.2.
 
 The guest reads DBGDIDR, clears the OS Lock, sets DBGDSCR.MDBGen, arms a
 breakpoint on a function three times and a watchpoint on a variable for stores
@@ -13,6 +13,7 @@ armsim in Secure SVC.  ``.ci/run`` installs Debian's qemu-system-arm.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from typing import Tuple
 
@@ -63,3 +64,43 @@ def test_virt_build_transcript_equals_live_qemu() -> None:
     r = run_armsim("debug_guest_virt.elf", ram=VIRT_RAM)
     assert q.returncode == 0 and r.exit_code == 0
     assert r.output == q.stdout
+
+
+# -- the Thumb builds (C code compiled as Thumb-2), run by `armsim run` ------------------------------------
+def armsim_run(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """`armsim run ARGS`: the guest's console on stdout, armsim's summary on stderr."""
+    return subprocess.run([sys.executable, "-m", "armsim", "run", *args], stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("cpu", ["cortex-a15", "cortex-a7"])
+def test_thumb_build_expected_output_via_cli(cpu: str) -> None:
+    """C3.3 byte address select for a Thumb function, C11.11 DBGWFAR = the instruction + 4 in Thumb state: the
+    Thumb build prints the same hits as the ARM build (3 breakpoints, 1 BKPT, 2 watchpoints, 16 calls)."""
+    p = armsim_run("--cpu", cpu, str(DEBUG / "debug_guest_thumb.elf"))
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout == (DEBUG / "expected" / "debug_guest_thumb.out").read_bytes()
+    text = p.stdout.decode()
+    assert text.count("IFSR.FS=0x02 MOE=0x1") == 3 and text.count("MOE=0x3") == 1
+    assert text.count("DBGWFAR=insn+4") == 2 and "DBGWFAR=insn+8" not in text
+    assert "breakpoint hits=3 target_calls=16" in text and "watchpoint hits=2" in text
+
+
+@pytest.mark.parametrize("boot", ["svc", "hyp"])
+def test_thumb_virt_build_via_cli_equals_recorded_and_live_qemu(boot: str) -> None:
+    """The Thumb virt build under `armsim run --ram 0x40000000:128M` (Secure SVC, or Hyp mode as QEMU's
+    virtualization=on board starts it) prints what qemu-system-arm 7.2 prints for it, recorded and live."""
+    p = armsim_run("--boot-mode", boot, "--ram", "0x40000000:128M", str(DEBUG / "debug_guest_thumb_virt.elf"))
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout == (DEBUG / "expected" / "debug_guest_thumb_virt.qemu.out").read_bytes()
+    q = subprocess.run([*QEMU_VIRT, "-kernel", str(DEBUG / "debug_guest_thumb_virt.elf")], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=120)
+    assert q.returncode == 0 and p.stdout == q.stdout
+
+
+def test_arm_virt_build_from_hyp_mode_equals_qemu() -> None:
+    """`armsim run --boot-mode hyp` starts the ARM virt build in Non-secure Hyp mode as QEMU does; it drops to
+    Non-secure SVC itself and prints QEMU's transcript."""
+    p = armsim_run("--boot-mode", "hyp", "--ram", "0x40000000:128M", str(DEBUG / "debug_guest_virt.elf"))
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout == (DEBUG / "expected" / "debug_guest_virt.qemu.out").read_bytes()

@@ -9,7 +9,7 @@ from typing import Callable, Dict, List, Tuple
 import pytest
 
 from armsim.coproc.syndrome import decode_hsr
-from armsim.cpu.exceptions import FS_DEBUG, FS_SYNC_EXTERNAL, ExceptionModel
+from armsim.cpu.exceptions import FS_ALIGNMENT, FS_DEBUG, FS_SYNC_EXTERNAL, ExceptionModel
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
 from armsim.exec.engine import StopReason
@@ -163,6 +163,14 @@ HYP_ENTRIES = [
     ("SVC, TGE from NS USR", Mode.USR, 1 << 27, 0, lambda e, k: e.TakeSVCException(k, 4, 5), 0x14, CODE + 4, 0x11),
     ("DABT, TGE from NS USR", Mode.USR, 1 << 27, 0,
      lambda e, k: e.TakeDataAbortException(k, 0x7000, FS_SYNC_EXTERNAL, False, "t"), 0x14, CODE, 0x24),
+    ("PABT, TGE from NS USR", Mode.USR, 1 << 27, 0,
+     lambda e, k: e.TakePrefetchAbortException(k, k, FS_SYNC_EXTERNAL, "t"), 0x14, CODE, 0x20),
+    ("alignment DABT, TGE from NS USR", Mode.USR, 1 << 27, 0,
+     lambda e, k: e.TakeDataAbortException(k, 0x7001, FS_ALIGNMENT, True, "t"), 0x14, CODE, 0x24),
+    ("debug PABT, TGE from NS SVC", Mode.SVC, 1 << 27, 0,
+     lambda e, k: e.TakePrefetchAbortException(k, k, FS_DEBUG, "t"), 0x14, CODE, 0x20),
+    ("IRQ, HCR.TGE", Mode.USR, 1 << 27, 0, lambda e, k: e.TakeIRQException(k), 0x18, CODE, None),
+    ("FIQ, HCR.TGE", Mode.SVC, 1 << 27, 0, lambda e, k: e.TakeFIQException(k), 0x1C, CODE, None),
     ("debug PABT, HDCR.TDE", Mode.SVC, 0, 1 << 8, lambda e, k: e.TakePrefetchAbortException(k, k, FS_DEBUG, "t"),
      0x14, CODE, 0x20),
     ("debug DABT, HDCR.TDE", Mode.SVC, 0, 1 << 8,
@@ -226,6 +234,108 @@ def test_debug_abort_without_tde_goes_to_abort_mode() -> None:
     m = core(Mode.SVC, ns=True)
     assert m.exc.TakePrefetchAbortException(CODE, CODE, FS_DEBUG, "t") == VBAR + 0x0C
     assert m.cpu.mode == Mode.ABT and m.cpu.sys.IFSR & 0xF == FS_DEBUG
+
+
+# -- HCR.TGE (B1.8.4 "Routing general exceptions to Hyp mode", B4.1.65 HCR.TGE) ---------------------------
+TGE = 1 << 27
+UDF = 0xE7F000F0  # UDF #0 (A8.8.247)
+SVC_42 = 0xEF00002A
+
+
+@pytest.mark.parametrize(("mode", "routed"), [(Mode.USR, True)] + [(m, False) for m in PL1_NOT_MON])
+@pytest.mark.parametrize("kind", ["UNDEFINED", "SVC", "PREFETCH_ABORT", "DATA_ABORT"])
+def test_tge_routes_only_from_ns_user_mode(kind: str, mode: int, routed: bool) -> None:
+    """B1.8.4 / B4.1.65: HCR.TGE routes the Undefined, SVC and synchronous abort exceptions that Non-secure
+    *User* mode would take to PL1 to Hyp mode (Hyp Trap, HVBAR + 0x14); from a Non-secure PL1 mode they stay
+    at PL1 (a non-debug abort is not a debug event, so TGE-as-TDE does not apply)."""
+    take, target, lr_off, vec, _a, _f = PL1_ENTRIES[kind]
+    m = core(mode, ns=True)
+    m.cpu.sys.HCR = TGE
+    key = take(m.exc, CODE)
+    if routed:
+        assert key == HVBAR + 0x14 and m.cpu.mode == Mode.HYP
+    else:
+        assert key == VBAR + vec and m.cpu.mode == target and m.cpu.regs[14] == CODE + lr_off
+
+
+@pytest.mark.parametrize("kind", ["UNDEFINED", "SVC", "PREFETCH_ABORT", "DATA_ABORT", "IRQ", "FIQ"])
+def test_tge_has_no_effect_in_secure_state(kind: str) -> None:
+    """B4.1.65: HCR applies to Non-secure state only; with SCR.NS = 0 TGE routes nothing to Hyp mode."""
+    take, target, _lr, vec, _a, _f = PL1_ENTRIES[kind]
+    m = core(Mode.USR)
+    m.cpu.sys.HCR = TGE
+    assert take(m.exc, CODE) == VBAR + vec and m.cpu.mode == target
+
+
+def test_tge_undefined_and_svc_from_user_code_run() -> None:
+    """B1.8.4 with the syndromes of B3.13.6: a UDF executed in Non-secure User mode with HCR.TGE is a Hyp Trap
+    with HSR.EC 0x00 and ELR_hyp = the UDF; an SVC is a Hyp Trap with EC 0x11, IL = 1, ISS = imm and ELR_hyp =
+    the next instruction."""
+    m = core(Mode.USR, ns=True)
+    m.cpu.sys.HCR = TGE
+    step(m, [UDF])
+    assert m.cpu.mode == Mode.HYP and m.cpu.regs[15] == HVBAR + 0x14 and m.cpu.elr_hyp == CODE
+    assert m.cpu.sys.HSR == 0x00000000
+    m = core(Mode.USR, ns=True)
+    m.cpu.sys.HCR = TGE
+    step(m, [SVC_42])
+    assert m.cpu.mode == Mode.HYP and m.cpu.regs[15] == HVBAR + 0x14 and m.cpu.elr_hyp == CODE + 4
+    h = decode_hsr(m.cpu.sys.HSR)
+    assert (h["EC"], h["IL"], m.cpu.sys.HSR & 0xFFFF) == (0x11, 1, 42)
+
+
+@pytest.mark.parametrize("mode", [Mode.USR, Mode.SVC])
+@pytest.mark.parametrize(("line", "vec"), [("irq_line", 0x18), ("fiq_line", 0x1C)])
+def test_tge_routes_and_unmasks_physical_interrupts(mode: int, line: str, vec: int) -> None:
+    """B4.1.65 HCR.TGE: IMO and FMO behave as 1, so a physical IRQ/FIQ from Non-secure PL0/PL1 goes to Hyp mode
+    and CPSR.I/F cannot mask it there (B1.8.6); a direct read of HCR still shows IMO = FMO = 0."""
+    m = core(mode, ns=True)
+    m.cpu.sys.HCR = TGE
+    m.cpu.I = m.cpu.F = 1
+    setattr(m.exc, line, True)
+    assert m.exc.check_interrupts(CODE) == HVBAR + vec and m.cpu.mode == Mode.HYP and m.cpu.elr_hyp == CODE
+    assert m.cpu.sys.HCR == TGE
+
+
+@pytest.mark.parametrize(("line", "vec"), [("irq_line", 0x18), ("fiq_line", 0x1C)])
+def test_tge_interrupts_in_hyp_mode_masked_by_cpsr(line: str, vec: int) -> None:
+    """B1.8.6: an interrupt routed to Hyp mode (by TGE's IMO/FMO = 1) is masked by CPSR.I/F in Hyp mode and
+    taken at HVBAR + offset when unmasked; without TGE (IMO = 0) it is never taken in Hyp mode."""
+    m = core(Mode.HYP, ns=True)
+    m.cpu.sys.HCR = TGE
+    m.cpu.I = m.cpu.F = 1
+    setattr(m.exc, line, True)
+    assert m.exc.check_interrupts(CODE) == CODE
+    m.cpu.I = m.cpu.F = 0
+    assert m.exc.check_interrupts(CODE) == HVBAR + vec
+    m = core(Mode.HYP, ns=True)
+    setattr(m.exc, line, True)
+    assert m.exc.check_interrupts(CODE) == CODE
+
+
+@pytest.mark.parametrize(("bits", "mode", "vec"), [(1 << 7, Mode.IRQ, 0x18), (1 << 6, Mode.FIQ, 0x1C),
+                                                   (1 << 8, Mode.ABT, 0x10)])
+def test_tge_enables_virtual_interrupts(bits: int, mode: int, vec: int) -> None:
+    """B4.1.65 (IMO/FMO/AMO behave as 1 for all purposes but a direct read) with B1.14.x HCR.VI/VF/VA: with TGE
+    the virtual IRQ/FIQ/abort is signalled to Non-secure PL0/PL1 (and wakes a WFI) without the real
+    IMO/FMO/AMO; without TGE it is not."""
+    m = core(Mode.USR, ns=True)
+    m.cpu.sys.HCR = TGE | bits
+    assert m.exc.pending()
+    assert m.exc.check_interrupts(CODE) == VBAR + vec and m.cpu.mode == mode
+    m = core(Mode.USR, ns=True)
+    m.cpu.sys.HCR = bits
+    assert not m.exc.pending() and m.exc.check_interrupts(CODE) == CODE
+
+
+def test_tge_wfi_wakes_on_physical_interrupt_routed_to_hyp() -> None:
+    """B1.8.13 WFI wake-up with B4.1.65: in Non-secure User mode with TGE a raised IRQ line ends the wait and is
+    taken to Hyp mode (HVBAR + 0x18, ELR_hyp = the instruction after the WFI)."""
+    m = core(Mode.USR, ns=True)
+    m.cpu.sys.HCR = TGE
+    m.exc.irq_line = True
+    step(m, [WFI, NOP])
+    assert m.cpu.mode == Mode.HYP and m.cpu.regs[15] == HVBAR + 0x18 and m.cpu.elr_hyp == CODE + 4
 
 
 # -- return from each mode (B1.8.10 / B9.3.20 SUBS PC, LR; ERET) ----------------------------------------------

@@ -11,6 +11,7 @@ from typing import List
 
 import pytest
 
+from armsim.coproc.syndrome import EC, ISS_CP32, make_hsr
 from armsim.cpu.modes import Mode
 from armsim.kvm.exits import (
     PSCI_RET_NOT_SUPPORTED,
@@ -21,7 +22,6 @@ from armsim.kvm.exits import (
     handle_exit,
     handle_unknown,
 )
-from armsim.kvm.hsr import EC, ISS_CP32, make_hsr
 from armsim.kvm.policy import DebugPolicy
 from armsim.kvm.tables import VcpuTables
 from armsim.kvm.vcpu import VCPU
@@ -43,7 +43,7 @@ def test_table_is_complete_with_undef_default() -> None:
     table = default_handlers()
     assert len(table) == 64
     for ec in range(64):
-        if ec not in ALLOCATED or ec in (EC.UNKNOWN, EC.HCPTR, EC.CP10_ID, EC.JAZELLE, EC.BXJ, EC.SVC_HYP):
+        if ec not in ALLOCATED or ec in (EC.UNKNOWN, EC.HCPTR, EC.MRC_CP10, EC.JAZELLE, EC.BXJ, EC.SVC):
             assert table[ec] is handle_unknown, hex(ec)
         else:
             assert table[ec] is not handle_unknown, hex(ec)
@@ -101,7 +101,7 @@ def test_wfx_skips() -> None:
     assert v.ctx.regs[15] == 0x8004
 
 
-@pytest.mark.parametrize("ec", [EC.PABT_LOWER, EC.DABT_LOWER, EC.PABT_HYP, EC.DABT_HYP])
+@pytest.mark.parametrize("ec", [EC.PABT_FROM_LOWER, EC.DABT_FROM_LOWER, EC.PABT_FROM_HYP, EC.DABT_FROM_HYP])
 def test_aborts_stop_the_vm_with_a_reason(ec: int) -> None:
     env = ExitEnv(DebugPolicy.LAZY)
     assert not handle_exit(env, make_vcpu(), make_hsr(ec, 0, 0x22))
@@ -118,10 +118,10 @@ def test_condition_failed_trap_is_skipped() -> None:
     v = make_vcpu()
     v.ctx.regs[2] = 0x77
     v.ctx.flags[0] = 0b0000
-    handle_exit(env, v, make_hsr(EC.CP14_32, 1, _dbgbvr0_read(1, 0x0)))
+    handle_exit(env, v, make_hsr(EC.MCR_MRC_CP14, 1, _dbgbvr0_read(1, 0x0)))
     assert v.ctx.regs[15] == 0x8004 and v.ctx.regs[2] == 0x77 and env.condition_skips == 1
     v.ctx.flags[0] = 0b0100  # Z
-    handle_exit(env, v, make_hsr(EC.CP14_32, 1, _dbgbvr0_read(1, 0x0)))
+    handle_exit(env, v, make_hsr(EC.MCR_MRC_CP14, 1, _dbgbvr0_read(1, 0x0)))
     assert v.ctx.regs[15] == 0x8008 and v.ctx.regs[2] == 0 and env.stats.cp14["DBGBVR0"]["read"] == 1
 
 
@@ -132,7 +132,7 @@ def test_condition_from_itstate_when_cv_is_zero() -> None:
     v.ctx.T = 1
     v.ctx.IT = 0x08 | (0x0 << 4)  # IT EQ, one instruction (mask 1000)
     v.ctx.flags[0] = 0
-    handle_exit(env, v, make_hsr(EC.CP14_32, 0, _dbgbvr0_read(0, 0)))
+    handle_exit(env, v, make_hsr(EC.MCR_MRC_CP14, 0, _dbgbvr0_read(0, 0)))
     assert v.ctx.regs[15] == 0x8002 and v.ctx.IT == 0 and env.condition_skips == 1
 
 
@@ -141,14 +141,14 @@ def test_skip_by_il_after_emulation(thumb: int, il: int, size: int) -> None:
     """kvm_skip_instr: 2 bytes for a 16-bit Thumb instruction (IL = 0), else 4."""
     v = make_vcpu()
     v.ctx.T = thumb
-    handle_exit(ExitEnv(DebugPolicy.LAZY), v, make_hsr(EC.CP14_32, il, _dbgbvr0_read(1, 0xE)))
+    handle_exit(ExitEnv(DebugPolicy.LAZY), v, make_hsr(EC.MCR_MRC_CP14, il, _dbgbvr0_read(1, 0xE)))
     assert v.ctx.regs[15] == 0x8000 + size
 
 
 def test_passthrough_cp14_trap_injects_undef() -> None:
     """v4.1 kvm_handle_cp14_access: any CP14 trap -> UNDEF."""
     v = make_vcpu()
-    handle_exit(ExitEnv(DebugPolicy.PASSTHROUGH), v, make_hsr(EC.CP14_32, 1, _dbgbvr0_read(1, 0xE)))
+    handle_exit(ExitEnv(DebugPolicy.PASSTHROUGH), v, make_hsr(EC.MCR_MRC_CP14, 1, _dbgbvr0_read(1, 0xE)))
     assert v.ctx.mode == Mode.UND
 
 
@@ -158,5 +158,5 @@ def test_mrc_to_apsr_nzcv() -> None:
     v.set_cp14("DBGDSCRext", 0)
     v.ctx.flags[0] = 0xF
     iss = ISS_CP32.pack(CV=1, COND=0xE, Opc2=0, Opc1=0, CRn=0, Rt=15, CRm=1, Direction=1)
-    handle_exit(ExitEnv(DebugPolicy.LAZY), v, make_hsr(EC.CP14_32, 1, iss))
+    handle_exit(ExitEnv(DebugPolicy.LAZY), v, make_hsr(EC.MCR_MRC_CP14, 1, iss))
     assert v.ctx.flags[0] == 0 and v.ctx.regs[15] == 0x8004

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from armsim.errors import ConfigError
-from armsim.kvm.costs import DEBUG_RESTORE, DEBUG_SAVE, OP_CP_ACCESS
+from armsim.kvm.costs import DEBUG_RESTORE, DEBUG_SAVE, W_CP_READ, W_CP_WRITE
 from armsim.kvm.host import host_debug_values
 from armsim.kvm.layouts import (
     HDCR_TRAP_BITS,
@@ -173,8 +173,8 @@ def test_cp14_accesses_per_run() -> None:
         host_idle(rig)
         rig.enter()
         rig.exit()
-        counts[policy.name] = sum(n for (part, op), n in rig.ledger.ops.items()
-                                  if op == OP_CP_ACCESS and part in (DEBUG_SAVE, DEBUG_RESTORE))
+        counts[policy.name] = (rig.ledger.count(DEBUG_SAVE, W_CP_READ, W_CP_WRITE)
+                               + rig.ledger.count(DEBUG_RESTORE, W_CP_READ, W_CP_WRITE))
     assert counts == {"PASSTHROUGH": 0, "RAZ_WI": 0, "EAGER": 4 * N, "LAZY": 1 + A15.brps + A15.wrps}
     assert N == 24
 

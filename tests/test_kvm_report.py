@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from armsim.coproc.syndrome import EC, make_hsr
 from armsim.kvm.costs import PARTS
 from armsim.kvm.exits import ExitEnv
 from armsim.kvm.host import IsolationMonitor, host_debug_values
-from armsim.kvm.hsr import EC, make_hsr
 from armsim.kvm.layouts import Enc, dbgbcr, dbgbvr, dbgwcr, dbgwvr
 from armsim.kvm.policy import DebugPolicy
 from armsim.kvm.stats import ExitCounts, report

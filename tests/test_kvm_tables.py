@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from armsim.coproc.syndrome import EC, ISS_CP32, ISS_CP64, make_hsr
 from armsim.cpu.modes import Mode
 from armsim.kvm.coproc_table import CoprocParams, CoprocReg, TableOrderError, TableSet, TrapTable, reg_key
 from armsim.kvm.exits import ExitEnv, handle_exit
 from armsim.kvm.handlers import trap_raz_wi
-from armsim.kvm.hsr import EC, ISS_CP32, ISS_CP64, make_hsr
 from armsim.kvm.layouts import OSLAR_KEY, write_mask
 from armsim.kvm.policy import DebugPolicy
 from armsim.kvm.tables import GENERIC_CP15, TARGET_CP15, VcpuTables
@@ -120,12 +120,12 @@ def _access(vcpu: VCPU, r: CoprocReg, write: bool, value: int = 0, rt: int = 3, 
         ctx.regs[rt] = value & 0xFFFFFFFF
         ctx.regs[rt2] = value >> 32
         iss = ISS_CP64.pack(CV=1, COND=0xE, Opc1=r.Op1, Rt2=rt2, Rt=rt, CRm=r.CRn, Direction=int(not write))
-        ec = EC.CP15_64 if r in vcpu.tables.cp15.rows() else EC.CP14_64
+        ec = EC.MCRR_MRRC_CP15 if r in vcpu.tables.cp15.rows() else EC.MRRC_CP14
     else:
         ctx.regs[rt] = value
         iss = ISS_CP32.pack(CV=1, COND=0xE, Opc2=r.Op2, Opc1=r.Op1, CRn=r.CRn, Rt=rt, CRm=r.CRm,
                             Direction=int(not write))
-        ec = EC.CP15_32 if r in vcpu.tables.cp15.rows() else EC.CP14_32
+        ec = EC.MCR_MRC_CP15 if r in vcpu.tables.cp15.rows() else EC.MCR_MRC_CP14
     handle_exit(env, vcpu, make_hsr(ec, 1, iss))
     return ctx.regs[15] == 0x8004  # skipped (emulated), not UNDEF-injected
 
@@ -217,7 +217,7 @@ def test_raz_wi_policy_keeps_read_zero_quirk() -> None:
     vcpu.ctx.regs[3] = 0x66
     vcpu.ctx.regs[15] = 0x9000
     iss = ISS_CP64.pack(CV=1, COND=0xE, Opc1=0, Rt2=3, Rt=2, CRm=1, Direction=1)
-    handle_exit(env, vcpu, make_hsr(EC.CP14_64, 1, iss))
+    handle_exit(env, vcpu, make_hsr(EC.MRRC_CP14, 1, iss))
     assert vcpu.ctx.regs[2] == 0 and vcpu.ctx.regs[3] == 0x66 and vcpu.ctx.regs[15] == 0x9004
 
 
@@ -232,7 +232,7 @@ def test_unknown_encoding_injects_undef(op1: int, crn: int, crm: int, op2: int) 
     ctx.regs[15] = 0x8000
     cpsr = ctx.get_cpsr()
     iss = ISS_CP32.pack(CV=1, COND=0xE, Opc2=op2, Opc1=op1, CRn=crn, Rt=1, CRm=crm, Direction=1)
-    handle_exit(ExitEnv(DebugPolicy.LAZY), vcpu, make_hsr(EC.CP14_32, 1, iss))
+    handle_exit(ExitEnv(DebugPolicy.LAZY), vcpu, make_hsr(EC.MCR_MRC_CP14, 1, iss))
     assert ctx.mode == Mode.UND and ctx.regs[15] == 0x4004 and ctx.regs[14] == 0x8004
     assert ctx.spsr[int(Mode.UND)] == cpsr and ctx.I == 1
 

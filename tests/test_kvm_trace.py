@@ -38,8 +38,8 @@ def test_events_and_fields() -> None:
     names = [e["event"] for e in sink.events]
     assert set(names) <= set(EVENTS)
     cp14 = [e for e in sink.events if e["event"] == "kvm_cp14_32"]
-    assert cp14[0] == {"event": "kvm_cp14_32", "Op1": 0, "CRn": 0, "CRm": 0, "Op2": 4, "Rt": 1, "value": 0x8000,
-                       "direction": "write", "name": "DBGBVR0"}
+    assert cp14[0] == {"event": "kvm_cp14_32", "run": 1, "Op1": 0, "CRn": 0, "CRm": 0, "Op2": 4, "Rt": 1,
+                       "value": 0x8000, "direction": "write", "name": "DBGBVR0"}
     assert cp14[1]["direction"] == "read" and cp14[1]["value"] == 0x8000 and cp14[1]["Rt"] == 4
     c64 = [e for e in sink.events if e["event"] == "kvm_cp14_64"]
     assert c64 and c64[0]["name"] == "DBGDRAR" and c64[0]["Rt2"] == 3 and c64[0]["value"] == 0

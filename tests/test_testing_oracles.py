@@ -36,13 +36,14 @@ def test_worked_hsr_values() -> None:
 
 
 def test_decode_hsr_per_ec() -> None:
-    """B3.13.6: the ISS of EC 0x05 (MCR/MRC), 0x0C (MRRC), 0x12 (HVC) and a reserved EC."""
+    """B3.13.6: the ISS of EC 0x05 (MCR/MRC), 0x0C (MRRC), 0x12 (HVC), 0x0A (BXJ, B1.14.5) and a reserved EC."""
     f = decode_hsr(0x17EA0020)
     assert (f["EC"], f["IL"], f["CV"], f["COND"], f["Opc2"], f["Opc1"], f["CRn"], f["Rt"], f["CRm"],
             f["Direction"]) == (0x05, 1, 1, 0xE, 5, 0, 0, 1, 0, 0)
     f = decode_hsr(0x33E00C43)
     assert (f["EC"], f["Opc1"], f["Rt2"], f["Rt"], f["CRm"], f["Direction"]) == (0x0C, 0, 3, 2, 1, 1)
     assert decode_hsr(0x4A000000) == {"EC": 0x12, "IL": 1, "imm16": 0}
+    assert decode_hsr(0x2BE00001) == {"EC": 0x0A, "IL": 1, "CV": 1, "COND": 0xE, "Rm": 1}  # BXJ r1 under TJDBX
     assert decode_hsr((0x3F << 26) | 0x1234) == {"EC": 0x3F, "IL": 0, "ISS": 0x1234}
     with pytest.raises(ValueError, match="not a 32-bit value"):
         decode_hsr(1 << 32)
@@ -181,14 +182,17 @@ def test_hdcr_classes_and_effective_bits() -> None:
 
 
 def test_thumbee_and_jazelle() -> None:
-    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR reads under HCR.TID0, the Jazelle registers under HSTR.TJDBX."""
+    """A2.11 ThumbEE under HSTR.TTEE; A2.10 JIDR reads under HCR.TID0 only, JOSCR and JMCR under HSTR.TJDBX
+    (B1.14.5 "Trapping accesses to Jazelle functionality", B4.1.74 HSTR)."""
     teehbr = CoprocInsn("MRC", 14, 6, 1, 0, 0)
     assert verdict(teehbr, TrapState(mode=USR, HSTR=HSTR.pack(TTEE=1))) is Verdict.HYP_TRAP
     jidr = CoprocInsn("MRC", 14, 7, 0, 0, 0)
     assert verdict(jidr, TrapState(HCR=HCR.pack(TID0=1))) is Verdict.HYP_TRAP
-    assert verdict(jidr, TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP  # choice, see oracles
+    assert verdict(jidr, TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.DIRECT  # not in B1.14.5's list
     assert verdict(jidr._replace(kind="MCR"), TrapState(HCR=HCR.pack(TID0=1))) is Verdict.UNDEFINED  # RO
-    assert verdict(CoprocInsn("MRC", 14, 7, 1, 0, 0), TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP
+    for crn in (1, 2):  # JOSCR, JMCR
+        for kind in ("MRC", "MCR"):
+            assert verdict(CoprocInsn(kind, 14, 7, crn, 0, 0), TrapState(HSTR=HSTR.pack(TJDBX=1))) is Verdict.HYP_TRAP
 
 
 def test_no_trap_from_hyp_or_secure_state() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Tuple
 
 import pytest
 
@@ -72,3 +73,27 @@ def test_charge_work_prices_from_the_profile() -> None:
 def test_unknown_level_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="timing level"):
         Machine(timing="slow")
+
+
+def _ccsidr_geometry(v: int) -> Tuple[int, int, int]:
+    """B4.1.19 CCSIDR: (size in bytes, ways, line bytes) from NumSets[27:13], Associativity[12:3], LineSize[2:0]."""
+    sets, ways, line = ((v >> 13) & 0x7FFF) + 1, ((v >> 3) & 0x3FF) + 1, 16 << (v & 7)
+    return sets * ways * line, ways, line
+
+
+@pytest.mark.parametrize("name", ["cortex-a15", "cortex-a7"])
+def test_ccsidr_agrees_with_the_modelled_l1_caches(name: str) -> None:
+    """CCSIDR0 (L1 D) and CCSIDR1 (L1 I) describe the geometry the pipeline level models (Cortex-A15 TRM: 32 KB
+    2-way 64-byte lines both; Cortex-A7 TRM 6.1: D 4-way 64-byte lines, I 2-way 32-byte lines)."""
+    p = PROFILES[name]
+    for key, geo in (("CCSIDR0", p.timing.l1d), ("CCSIDR1", p.timing.l1i)):
+        assert _ccsidr_geometry(p.ids[key]) == (geo.size, geo.ways, geo.line), key
+
+
+def test_pipeline_with_caches_runs_a_thumb_guest() -> None:
+    """A Thumb-2 guest at the pipeline level with L1 caches runs to its exit (the I-cache is looked up)."""
+    m = Machine(cpu="cortex-a7", timing="pipeline", caches=True, stdout=False)
+    m.load_elf(GUEST.replace("printf.elf", "printf-thumb.elf"))
+    assert m.run().exit_code == 0
+    assert m.timing.pipeline is not None and m.timing.pipeline.icache is not None
+    assert m.timing.pipeline.icache.misses > 0

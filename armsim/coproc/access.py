@@ -12,7 +12,9 @@ Checked in the manual's order for MCR/MRC/MCRR/MRRC/LDC/STC to CP14 and CP15:
    the implementation defined space, then HDCR.TPM/TPMCR for the PMU, then
    HCPTR.TCPAC for CPACR.
 4. CP14 opc1 = 1 (trace) with HCPTR.TTA, opc1 = 6 (ThumbEE) with HSTR.TTEE,
-   opc1 = 7 (Jazelle) with HSTR.TJDBX.
+   opc1 = 7 (Jazelle): HSTR.TJDBX traps JOSCR and JMCR (B1.14.5 "Trapping
+   accesses to Jazelle functionality", B4.1.74 HSTR), not JIDR, whose reads
+   only HCR.TID0 traps (ID group 0: FPSID and JIDR).
 5. CP14 opc1 = 0 (debug): the row's HDCR class with the effective bits
    TDRA = TDRA|TDA|TDE|TGE, TDOSA = TDOSA|TDA|TDE|TGE, TDA = TDA|TDE|TGE
    (reference 4, choice: TDE or TGE make the three act as set, as ARMv8 does).
@@ -142,8 +144,11 @@ def hyp_verdict(cpu: CPUState, acc: CoprocAccess, row: CPReg) -> Verdict:
     if opc1 == 6:
         return Verdict.TRAP_TO_HYP if sr.HSTR & _TTEE else Verdict.OK
     if opc1 == 7:
-        if sr.HSTR & _TJDBX or sr.HCR & (row.hcr_write if write else row.hcr_read):
-            return Verdict.TRAP_TO_HYP
+        if sr.HCR & (row.hcr_write if write else row.hcr_read):
+            return Verdict.TRAP_TO_HYP  # JIDR reads: HCR.TID0
+        if sr.HSTR & _TJDBX and acc.crn != 0:
+            return Verdict.TRAP_TO_HYP  # B1.14.5: JOSCR (c1) and JMCR (c2); JIDR (c0) is not TJDBX's
+
         return Verdict.OK
     if row.hdcr & effective_hdcr(sr.HDCR, sr.HCR):
         return Verdict.TRAP_TO_HYP

@@ -31,13 +31,12 @@ from armsim.coproc.registers import (
     PL1_WO,
     Access,
     CPReg,
-    ReadFn,
     RegisterTable,
-    WriteFn,
 )
 from armsim.cpu.modes import Mode
 from armsim.cpu.state import CPUState
-from armsim.cpu.sysregs import HCPTR, HCR, HDCR, SYSREG, TTBCR_EAE
+from armsim.cpu.sysregs import HCPTR, HCR, HDCR, TTBCR_EAE
+from armsim.timing.pmu import PMU
 from armsim.timing.profiles import PROFILES, CpuProfile
 
 MASK32 = 0xFFFFFFFF
@@ -75,7 +74,7 @@ def _nop(cpu: CPUState, value: int) -> None:
 
 
 def _pmu_pl0(cpu: CPUState) -> bool:
-    """C12.8.? PMUSERENR.EN: PL0 may access the Performance Monitors."""
+    """B4.1 PMUSERENR.EN: PL0 may access the Performance Monitors (C12.7)."""
     return bool(cpu.sys.PMUSERENR & 1)
 
 
@@ -87,27 +86,6 @@ def _sctlr_write(cpu: CPUState, value: int) -> None:
 
 def _hsctlr_write(cpu: CPUState, value: int) -> None:
     cpu.sys.write("HSCTLR", value)
-
-
-def _pmcntenclr_write(cpu: CPUState, value: int) -> None:
-    cpu.sys.PMCNTENSET &= ~value & MASK32
-
-
-def _pmcntenset_write(cpu: CPUState, value: int) -> None:
-    cpu.sys.PMCNTENSET |= value & SYSREG["PMCNTENSET"].writable
-
-
-def _pmintenclr_write(cpu: CPUState, value: int) -> None:
-    cpu.sys.PMINTENSET &= ~value & MASK32
-
-
-def _pmintenset_write(cpu: CPUState, value: int) -> None:
-    cpu.sys.PMINTENSET |= value & SYSREG["PMINTENSET"].writable
-
-
-def _pmovsr_write(cpu: CPUState, value: int) -> None:
-    """PMOVSR is write-one-to-clear (C12.8.? PMOVSR)."""
-    cpu.sys.PMOVSR &= ~value & MASK32
 
 
 def _mair_pair(prrr: str, mair: str) -> Tuple[Callable[[CPUState], int], Callable[[CPUState, int], None]]:
@@ -146,19 +124,27 @@ def _r64(name: str, opc1: int, crm: int, access: int = PL1_RW, tw: int = 0) -> C
     return CPReg(name, 15, opc1, 0, crm, 0, is64=True, access=access, hcr_write=tw, store=name)
 
 
-def _pmu(name: str, opc2: int, crm: int, access: int = PL0_RW, hdcr: int = TPM, write: Optional[WriteFn] = None,
-         read: Optional[ReadFn] = None) -> CPReg:
-    if read is None and write is not None:
-        read = _const(0)
-    return CPReg(name, 15, 0, 9, crm, opc2, access=access, hdcr=hdcr, pl0=_pmu_pl0,
-                 store="" if (write or read) else name, read=read, write=write)
+def _pmu(name: str, crm: int, opc2: int, pmu: PMU, access: int = PL0_RW, hdcr: int = TPM,
+         pl0: bool = True) -> CPReg:
+    """A Performance Monitors row (CRn = c9, opc1 = 0; C12, B4.1): ``pmu``'s accessors of that name.
+
+    ``pl0``: a PL0 access also needs PMUSERENR.EN (B4.1 PMUSERENR)."""
+    read = getattr(pmu, f"read_{name}", None)
+    write = getattr(pmu, f"write_{name}", None)
+    if name in ("PMCNTENCLR", "PMINTENCLR"):
+        read = getattr(pmu, f"read_{name[:-3]}SET")  # the CLR views read the enable bits too
+    return CPReg(name, 15, 0, 9, crm, opc2, access=access, hdcr=hdcr, pl0=_pmu_pl0 if pl0 else None,
+                 read=read or _const(0), write=write or _nop)
 
 
 _PMU_PL0_RO = Access.R0 | Access.R1
 
 
-def cp15_rows(profile: CpuProfile) -> List[CPReg]:
-    """The CP15 rows for ``profile``, in table order."""
+def cp15_rows(profile: CpuProfile, pmu: Optional[PMU] = None) -> List[CPReg]:
+    """The CP15 rows for ``profile``, in table order; the PMU rows read ``pmu`` (default: one without a
+    timing model, whose counters count only SW_INCR)."""
+    if pmu is None:
+        pmu = PMU(profile)
     ids = profile.ids
     midr = profile.midr
 
@@ -220,7 +206,8 @@ def cp15_rows(profile: CpuProfile) -> List[CPReg]:
         _reg("SDER", 0, 1, 1, 1, access=PL1_RW | Access.SEC),
         _reg("NSACR", 0, 1, 1, 2, access=PL1_RW | Access.SECW),
         _reg("HCR", 4, 1, 1, 0, access=HYP_RW),
-        _reg("HDCR", 4, 1, 1, 1, access=HYP_RW),
+        # B4.1.67 HDCR: HPME/HPMN decide which enable governs each PMU counter, so writes go to the PMU.
+        CPReg("HDCR", 15, 4, 1, 1, 1, access=HYP_RW, read=pmu.read_HDCR, write=pmu.write_HDCR),
         _reg("HCPTR", 4, 1, 1, 2, access=HYP_RW),
         _reg("HSTR", 4, 1, 1, 3, access=HYP_RW),
         _reg("HACR", 4, 1, 1, 7, access=HYP_RW),
@@ -292,22 +279,21 @@ def cp15_rows(profile: CpuProfile) -> List[CPReg]:
         # c9: Cortex-A15 L2 control (IMPLEMENTATION DEFINED: HCR.TIDCP), Performance Monitors (C12.8, HDCR.TPM).
         _reg("L2CTLR", 1, 9, 0, 2),
         _reg("L2ECTLR", 1, 9, 0, 3),
-        _pmu("PMCR", 0, 12, hdcr=TPM | TPMCR),
-        _pmu("PMCNTENSET", 1, 12, write=_pmcntenset_write, read=lambda cpu: cpu.sys.PMCNTENSET),
-        _pmu("PMCNTENCLR", 2, 12, write=_pmcntenclr_write, read=lambda cpu: cpu.sys.PMCNTENSET),
-        _pmu("PMOVSR", 3, 12, write=_pmovsr_write, read=lambda cpu: cpu.sys.PMOVSR),
-        _pmu("PMSWINC", 4, 12, access=Access.W0 | Access.W1, write=_nop),
-        _pmu("PMSELR", 5, 12),
-        _pmu("PMCEID0", 6, 12, access=_PMU_PL0_RO, read=_const(0)),
-        _pmu("PMCEID1", 7, 12, access=_PMU_PL0_RO, read=_const(0)),
-        _pmu("PMCCNTR", 0, 13),
-        _pmu("PMXEVTYPER", 1, 13),
-        _pmu("PMXEVCNTR", 2, 13),
-        CPReg("PMUSERENR", 15, 0, 9, 14, 0, access=PL0_RO | Access.W1, hdcr=TPM, store="PMUSERENR"),
-        CPReg("PMINTENSET", 15, 0, 9, 14, 1, hdcr=TPM, read=lambda cpu: cpu.sys.PMINTENSET,
-              write=_pmintenset_write),
-        CPReg("PMINTENCLR", 15, 0, 9, 14, 2, hdcr=TPM, read=lambda cpu: cpu.sys.PMINTENSET,
-              write=_pmintenclr_write),
+        # B4.1 PMCR ... PMINTENCLR; HDCR.TPM traps them all, HDCR.TPMCR PMCR too (B1.14.17).
+        _pmu("PMCR", 12, 0, pmu, hdcr=TPM | TPMCR),
+        _pmu("PMCNTENSET", 12, 1, pmu),
+        _pmu("PMCNTENCLR", 12, 2, pmu),
+        _pmu("PMOVSR", 12, 3, pmu),
+        _pmu("PMSWINC", 12, 4, pmu, access=Access.W0 | Access.W1),
+        _pmu("PMSELR", 12, 5, pmu),
+        _pmu("PMCEID0", 12, 6, pmu, access=_PMU_PL0_RO),
+        _pmu("PMCEID1", 12, 7, pmu, access=_PMU_PL0_RO),
+        _pmu("PMCCNTR", 13, 0, pmu),
+        _pmu("PMXEVTYPER", 13, 1, pmu),
+        _pmu("PMXEVCNTR", 13, 2, pmu),
+        _pmu("PMUSERENR", 14, 0, pmu, access=PL0_RO | Access.W1, pl0=False),
+        _pmu("PMINTENSET", 14, 1, pmu, access=PL1_RW, pl0=False),
+        _pmu("PMINTENCLR", 14, 2, pmu, access=PL1_RW, pl0=False),
         # c10: memory attributes (B4.1.127 PRRR / MAIR0, B4.1.110 NMRR / MAIR1, B4.1.5 AMAIR).
         CPReg("PRRR", 15, 0, 10, 2, 0, hcr_write=TVM, read=_PRRR_R, write=_PRRR_W),
         CPReg("NMRR", 15, 0, 10, 2, 1, hcr_write=TVM, read=_NMRR_R, write=_NMRR_W),
@@ -335,9 +321,9 @@ def cp15_rows(profile: CpuProfile) -> List[CPReg]:
     ]
 
 
-def cp15_table(profile: CpuProfile) -> RegisterTable:
+def cp15_table(profile: CpuProfile, pmu: Optional[PMU] = None) -> RegisterTable:
     """The CP15 table of ``profile`` (order checked: a misordered row raises naming both)."""
-    return RegisterTable(f"CP15 ({profile.name})", cp15_rows(profile))
+    return RegisterTable(f"CP15 ({profile.name})", cp15_rows(profile, pmu))
 
 
 # Import-time check of the row order, for every profile.

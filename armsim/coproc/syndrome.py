@@ -62,6 +62,8 @@ ISS_IABT = Layout("ISS_IABT", {"EA": (9, 9), "S1PTW": (7, 7), "IFSC": (5, 0)}, w
 ISS_DABT = Layout("ISS_DABT", {"ISV": (24, 24), "SAS": (23, 22), "SSE": (21, 21), "SRT": (19, 16), "EA": (9, 9),
                                "CM": (8, 8), "S1PTW": (7, 7), "WnR": (6, 6), "DFSC": (5, 0)}, width=25)
 ISS_NONE = Layout("ISS_NONE", {}, width=25)
+# EC 0x0A, a BXJ trapped by HSTR.TJDBX (B3.13.6): CV, COND, the branch register Rm.
+ISS_BXJ = Layout("ISS_BXJ", {**_CV_COND, "Rm": (3, 0)}, width=25)
 
 # EC -> the layout of its ISS.
 ISS_LAYOUT: Dict[int, Layout] = {
@@ -74,7 +76,7 @@ ISS_LAYOUT: Dict[int, Layout] = {
     EC.HCPTR: ISS_HCPTR,
     EC.MRC_CP10: ISS_CP32,
     EC.JAZELLE: ISS_NONE,
-    EC.BXJ: ISS_NONE,
+    EC.BXJ: ISS_BXJ,
     EC.MRRC_CP14: ISS_CP64,
     EC.SVC: ISS_IMM16,
     EC.HVC: ISS_IMM16,
@@ -135,6 +137,11 @@ def hsr_wfx(il: int, cond: int, wfe: bool) -> int:
 def hsr_imm16(ec: int, il: int, imm16: int) -> int:
     """HVC (EC 0x12) and SVC (EC 0x11): the low 16 bits of the immediate."""
     return make_hsr(ec, il, ISS_IMM16.pack(imm16=imm16 & 0xFFFF))
+
+
+def hsr_bxj(il: int, cond: int, rm: int) -> int:
+    """BXJ trapped by HSR.TJDBX (EC 0x0A, B1.14.5): CV = 1, COND, Rm."""
+    return make_hsr(EC.BXJ, il, ISS_BXJ.pack(CV=1, COND=cond, Rm=rm))
 
 
 def hsr_smc(il: int, cond: int) -> int:

@@ -21,6 +21,11 @@ Targets (B1.8.4 Table B1-4, B1.14 "Virtualization Extensions"):
   HCR.IMO/FMO.  ELR_hyp = the preferred return address, no offset; HSR is
   written for everything but IRQ/FIQ.
 
+HCR.TGE (B1.8.4 "Routing general exceptions to Hyp mode", B4.1.65): from
+Non-secure User mode Undefined, SVC and abort exceptions become Hyp Traps; in
+Non-secure state IMO/FMO/AMO behave as 1 for routing and masking
+(:meth:`ExceptionModel.routing_hcr`) and HDCR.TDE behaves as 1.
+
 Choices: external aborts are not routed to Monitor mode (SCR.EA: no external
 abort source exists); CPSR.A and CPSR.F are set on entry to a PL1 mode as
 without the Security Extensions (the Virtualization Extensions make them
@@ -139,6 +144,11 @@ class ExceptionModel:
         # and how many times in a row it was taken again from its own handler.
         self._last: Tuple[str, int] = ("", -1)
         self.reentries = 0
+        # Called as hook(name, why, key, handler_key) after every entry to Hyp mode, with the
+        # interrupted key and the handler's; it may raise GuestStop to end the run (a hypervisor
+        # modelled outside the CPU: Machine.exit_on_hyp_entry).  While set, Hyp entries skip the
+        # no-handler and loop checks (the hook is the handler).
+        self.on_hyp_entry: Optional[Callable[[str, str, int, int], None]] = None
 
     # -- fault registers (views of the system register store) ---------------------------
     @property
@@ -187,8 +197,21 @@ class ExceptionModel:
         return bool(self.sys.SCR & _SCR_NS) and mode != _HYP and mode != _MON
 
     def _tge_routes(self) -> bool:
-        """B1.14.x HCR.TGE: exceptions from Non-secure PL0 that would go to PL1 go to Hyp mode."""
+        """B1.8.4 "Routing general exceptions to Hyp mode" / B4.1.65 HCR.TGE: from Non-secure User mode the
+        Undefined Instruction, Supervisor Call, Prefetch Abort and Data Abort exceptions that would be taken
+        to a Non-secure PL1 mode are taken to Hyp mode, as a Hyp Trap (HVBAR + 0x14)."""
         return bool(self.sys.HCR & _HCR_TGE) and self.cpu.mode == _USR and bool(self.sys.SCR & _SCR_NS)
+
+    def routing_hcr(self) -> int:
+        """HCR as the routing and masking rules see it (B4.1.65 HCR.TGE): with TGE = 1 the processor behaves
+        as if IMO, FMO and AMO were 1 for every purpose but a direct read of HCR.  HCR only acts in
+        Non-secure state; the callers check that.  The literal rule covers the virtual interrupts too: with
+        TGE = 1, HCR.VI/VF/VA signal their virtual exception to Non-secure PL0/PL1 whatever the real
+        IMO/FMO/AMO (the manual gives no exception for them)."""
+        hcr = self.sys.HCR
+        if hcr & _HCR_TGE:
+            return hcr | _HCR_IMO | _HCR_FMO | _HCR_AMO
+        return hcr
 
     def _count(self, name: str) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
@@ -282,7 +305,9 @@ class ExceptionModel:
         sr = self.sys
         self._count(name)
         vector = ((sr.HVBAR & ~0x1F) + offset) & MASK32
-        self._check_entry(name, vector, key, _HYP, address, why)
+        hook = self.on_hyp_entry
+        if hook is None:
+            self._check_entry(name, vector, key, _HYP, address, why)
         spsr = self._save_state(key)
         if hsr is not None:
             self.WriteHSR(hsr)
@@ -298,6 +323,8 @@ class ExceptionModel:
             cpu.I = 1
         hsctlr = sr.HSCTLR
         self._finish((hsctlr >> _HSCTLR_TE) & 1, (hsctlr >> _HSCTLR_EE) & 1)
+        if hook is not None:
+            hook(name, why, key, vector | cpu.T)
         return vector | cpu.T
 
     def WriteHSR(self, hsr: int) -> None:
@@ -353,7 +380,8 @@ class ExceptionModel:
         return self._enter_monitor(0x08, addr + size, key, "SMC", "SMC")
 
     def _debug_to_hyp(self, fs: int) -> bool:
-        """B1.14.x / C4: a debug exception from Non-secure PL0/PL1 goes to Hyp with HDCR.TDE or HCR.TGE."""
+        """B1.8.4 "Routing Debug exceptions to Hyp mode" / C4: a debug exception from Non-secure PL0/PL1 goes
+        to Hyp with HDCR.TDE; HCR.TGE = 1 makes HDCR.TDE behave as 1 (B4.1.65, B4.1.67)."""
         return fs == FS_DEBUG and self._ns_lower() and bool(self.sys.HDCR & _HDCR_TDE or self.sys.HCR & _HCR_TGE)
 
     def TakePrefetchAbortException(self, key: int, ifar: int, fs: int, why: str) -> int:
@@ -393,23 +421,23 @@ class ExceptionModel:
 
     # -- asynchronous exceptions ------------------------------------------------------------
     def TakeIRQException(self, next_key: int) -> int:
-        """B1.9.10: LR = preferred return + 4; SCR.IRQ -> Monitor (MVBAR + 0x18); HCR.IMO from Non-secure
-        state -> Hyp (HVBAR + 0x18, ELR_hyp = preferred return)."""
+        """B1.9.10: LR = preferred return + 4; SCR.IRQ -> Monitor (MVBAR + 0x18); HCR.IMO (or HCR.TGE) from
+        Non-secure state -> Hyp (HVBAR + 0x18, ELR_hyp = preferred return)."""
         pref = next_key & ADDR
         sr = self.sys
         if sr.SCR & _SCR_IRQ:
             return self._enter_monitor(0x18, pref + 4, next_key, "IRQ", "IRQ")
-        if sr.SCR & _SCR_NS and sr.HCR & _HCR_IMO and self.cpu.mode != _MON:
+        if sr.SCR & _SCR_NS and self.routing_hcr() & _HCR_IMO and self.cpu.mode != _MON:
             return self.EnterHypMode(next_key, pref, 0x18, None, "IRQ", "IRQ")
         return self._enter(ExceptionKind.IRQ, Mode.IRQ, pref + 4, next_key, True, False, "IRQ")
 
     def TakeFIQException(self, next_key: int) -> int:
-        """B1.9.11: LR = preferred return + 4; F is masked too; SCR.FIQ -> Monitor, HCR.FMO -> Hyp."""
+        """B1.9.11: LR = preferred return + 4; F is masked too; SCR.FIQ -> Monitor, HCR.FMO (or TGE) -> Hyp."""
         pref = next_key & ADDR
         sr = self.sys
         if sr.SCR & _SCR_FIQ:
             return self._enter_monitor(0x1C, pref + 4, next_key, "FIQ", "FIQ")
-        if sr.SCR & _SCR_NS and sr.HCR & _HCR_FMO and self.cpu.mode != _MON:
+        if sr.SCR & _SCR_NS and self.routing_hcr() & _HCR_FMO and self.cpu.mode != _MON:
             return self.EnterHypMode(next_key, pref, 0x1C, None, "FIQ", "FIQ")
         return self._enter(ExceptionKind.FIQ, Mode.FIQ, pref + 4, next_key, True, True, "FIQ")
 
@@ -454,9 +482,9 @@ class ExceptionModel:
         """B1.8.? WFI wake-up: a physical line (masked or not) or, in Non-secure PL0/PL1, a virtual interrupt."""
         if self.irq_line or self.fiq_line:
             return True
-        hcr = self.sys.HCR
         if not self._ns_lower():
             return False
+        hcr = self.routing_hcr()
         return bool((hcr & _HCR_VI and hcr & _HCR_IMO) or (hcr & _HCR_VF and hcr & _HCR_FMO)
                     or (hcr & _HCR_VA and hcr & _HCR_AMO))
 
@@ -466,7 +494,7 @@ class ExceptionModel:
         cpu = self.cpu
         sr = self.sys
         scr = sr.SCR
-        hcr = sr.HCR
+        hcr = self.routing_hcr()
         ns = bool(scr & _SCR_NS) and cpu.mode != _MON
         if self.fiq_line:
             to_mon = bool(scr & _SCR_FIQ)

@@ -23,8 +23,13 @@ watchpoint is a Data Abort before the access completes, with DFSR.FS = 0b00010,
 the real WnR (UNKNOWN in the manual: choice), DFAR = the lowest watched byte the
 access touches, and DBGWFAR = the instruction address + 8 (ARM) or + 4 (Thumb).
 DBGDSCR.MOE records the cause.  No event is generated in Hyp mode (C3.1).
-``route_to_hyp`` (HDCR.TDE, set by the system model) sends events from
-Non-secure PL0/PL1 to Hyp instead.
+The exception model routes the aborts: with HDCR.TDE (or HCR.TGE, which makes
+TDE behave as 1) an event from Non-secure PL0/PL1 is a Hyp Trap with HSR.EC
+0x20 / 0x24 and IFSC / DFSC = 0x22 (B1.8.4 "Routing Debug exceptions to Hyp
+mode", B3.13.6), HIFAR / HDFAR set, MOE and DBGWFAR as at PL1.
+
+Context matching reads CONTEXTIDR and VTTBR.VMID (bits 55:48, B4.1.160) from the
+CPU's system register store when the check runs, so writing them needs no flush.
 """
 
 from __future__ import annotations
@@ -90,13 +95,6 @@ class DebugUnit:
         self.exc = exc
         # Set by the engine: drop every decoded op and rebuild the context's accessors.
         self.flush: Callable[[], None] = lambda: None
-        # System state the matching needs (set by the CP15 model): CONTEXTIDR and VTTBR.VMID.
-        self.contextidr: Callable[[], int] = lambda: 0
-        self.vmid: Callable[[], int] = lambda: 0
-        # HDCR.TDE (or HCR.TGE): route debug exceptions from Non-secure PL0/PL1 to Hyp.
-        self.route_to_hyp: Callable[[], bool] = lambda: False
-        # Hyp entry for a routed event: (key, is_watchpoint, fault address, is_write) -> handler key.
-        self.take_to_hyp: Optional[Callable[[int, bool, int, bool], int]] = None
         # While an LDRT/STRT-class op runs: its accesses count as PL0 for watchpoints (C3.4).
         self.unprivileged = False
         self.bp_armed: List[int] = []
@@ -162,8 +160,16 @@ class DebugUnit:
             return 2
         return 0 if mode == _USR else 1
 
+    def contextidr(self) -> int:
+        """B4.1.36 CONTEXTIDR: the value context-ID breakpoints compare with (C3.3)."""
+        return self.cpu.sys.CONTEXTIDR
+
+    def vmid(self) -> int:
+        """B4.1.160 VTTBR.VMID (bits 55:48): the value VMID breakpoints compare with (C3.3)."""
+        return (self.cpu.sys.VTTBR >> 48) & 0xFF
+
     def _vmid(self, secure: bool, pl: int) -> Optional[int]:
-        return self.vmid() & 0xFF if not secure and pl < 2 else None
+        return self.vmid() if not secure and pl < 2 else None
 
     # -- breakpoints and vector catch -------------------------------------------------------
     def wrap_op(self, op: Op, addr: int, thumb: bool, key: int) -> Op:
@@ -230,13 +236,7 @@ class DebugUnit:
         addr = key & 0xFFFFFFFE
         name = "breakpoint" if moe == MOE_BREAKPOINT else "vector_catch"
         self.events[name] += 1
-        if self.take_to_hyp is not None and self._routed():
-            return self.take_to_hyp(key, False, addr, False)
         return self.exc.TakePrefetchAbortException(key, addr, FS_DEBUG, f"{name.replace('_', ' ')} at {addr:#010x}")
-
-    def _routed(self) -> bool:
-        cpu = self.cpu
-        return cpu.mode != _HYP and not cpu.IsSecure() and self.route_to_hyp()
 
     # -- watchpoints ----------------------------------------------------------------------
     def checked_accessors(self, acc: Accessors) -> Accessors:
@@ -302,7 +302,5 @@ class DebugUnit:
         r.wfar = ((key & 0xFFFFFFFE) + (4 if key & 1 else 8)) & MASK32
         self.events["watchpoint"] += 1
         self.unprivileged = False
-        if self.take_to_hyp is not None and self._routed():
-            return self.take_to_hyp(key, True, hit.addr, hit.is_write)
         return self.exc.TakeDataAbortException(key, hit.addr, FS_DEBUG, hit.is_write,
                                                f"{hit.describe()} by the instruction at {key & 0xFFFFFFFE:#010x}")

@@ -22,6 +22,7 @@ UNKNOWN registers reset to 0 (choice); the OS Lock is set on a cold reset.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from armsim.coproc.bus import AccessKind, CoprocAccess, Verdict
@@ -37,6 +38,7 @@ from armsim.debug.layouts import (
     DBGWCR,
     OSLAR_KEY,
 )
+from armsim.errors import ConfigError
 from armsim.timing.profiles import CpuProfile
 
 MASK32 = 0xFFFFFFFF
@@ -99,6 +101,32 @@ def dbgdidr_for(profile: CpuProfile) -> int:
         Variant=profile.variant,
         Revision=profile.revision,
     )
+
+
+# C11.11.15 DBGDIDR: BRPs and WRPs are (count - 1) in four bits; C3.1: an implementation has
+# 2 to 16 breakpoint register pairs and 1 to 16 watchpoint register pairs.
+BRPS_RANGE = (2, 16)
+WRPS_RANGE = (1, 16)
+
+
+def with_pairs(profile: CpuProfile, brps: int, wrps: int) -> CpuProfile:
+    """``profile`` with ``brps`` breakpoint and ``wrps`` watchpoint register pairs (DBGDIDR updated).
+
+    The context-matching BRPs stay the highest ones, as many as the profile has
+    (at most ``brps``).  ConfigError for a count the architecture does not allow
+    (C3.1: 2-16 BRPs, 1-16 WRPs).
+    """
+    lo, hi = BRPS_RANGE
+    if not lo <= brps <= hi:
+        raise ConfigError(f"{brps} breakpoint register pairs: an ARMv7 core has {lo} to {hi} (DDI 0406C C3.1)")
+    lo, hi = WRPS_RANGE
+    if not lo <= wrps <= hi:
+        raise ConfigError(f"{wrps} watchpoint register pairs: an ARMv7 core has {lo} to {hi} (DDI 0406C C3.1)")
+    if (brps, wrps) == (profile.brps, profile.wrps):
+        return profile
+    out = dataclasses.replace(profile, brps=brps, wrps=wrps, ctx_cmps=min(profile.ctx_cmps, brps),
+                              description=f"{profile.description}; {brps} BRPs, {wrps} WRPs (override)")
+    return dataclasses.replace(out, dbgdidr=dbgdidr_for(out))
 
 
 class DebugRegisters:

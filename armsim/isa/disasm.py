@@ -80,7 +80,7 @@ def cond_suffix(f: Fields, d: DisasmContext) -> str:
     if "cond" in f:
         return COND_NAMES[f["cond"]]
     if d.thumb and d.it & 0xF:
-        return COND_NAMES[d.it >> 4]
+        return COND_NAMES[d.it >> 4] or "al"  # A8.3: binutils writes AL inside an IT block
     return ""
 
 
@@ -158,7 +158,7 @@ def _derived() -> Dict[str, Derived]:
         "c": cond_suffix,
         "s": sbit,
         "s16": s16,
-        "aimm": lambda f, d: simm(ARMExpandImm(f["imm12"])),
+        "aimm": lambda f, d: arm_imm(f["imm12"]),
         "timm": lambda f, d: imm(timm(f)),  # binutils: unsigned for T32, signed for A32
         "ashift": lambda f, d: shift_imm(f["type"], f["imm5"]),
         "tshift": lambda f, d: shift_imm(f["type"], (f["imm3"] << 2) | f["imm2"]),
@@ -207,12 +207,33 @@ def render(fmt: Format, f: Fields, d: DisasmContext, extra: Dict[str, Derived]) 
 
 # -- operands shared by A32 and T32 -------------------------------------------------------------
 
-BARRIER_OPTIONS = {15: "sy", 14: "st", 11: "ish", 10: "ishst", 7: "nsh", 6: "nshst", 3: "osh", 2: "oshst"}
+# A8.8.43 DMB option names; binutils writes the aliases UN / UNST for NSH / NSHST (A8.8.43 lists both).
+BARRIER_OPTIONS = {15: "sy", 14: "st", 11: "ish", 10: "ishst", 7: "un", 6: "unst", 3: "osh", 2: "oshst"}
 
 
 def barrier(option: int) -> str:
-    """A8.8.43 DMB / A8.8.44 DSB / A8.8.53 ISB option names (other values as #n)."""
+    """A8.8.43 DMB / A8.8.44 DSB option names (the values DDI 0406C reserves as #n)."""
     return BARRIER_OPTIONS.get(option, f"#{option}")
+
+
+def isb_option(option: int) -> str:
+    """A8.8.53 ISB: SY is the only option name; the rest are reserved, written #n."""
+    return "sy" if option == 15 else f"#{option}"
+
+
+def arm_imm(imm12: int) -> str:
+    """A5.2.4 modified immediate as binutils writes it: the value (signed, %d), or ``#imm8, rot``
+    when the encoding is not the one with the smallest rotation giving that value (so the text
+    names the encoding: ARMExpandImm alone would lose it)."""
+    rot = (imm12 >> 8) * 2
+    imm8 = imm12 & 0xFF
+    value = ARMExpandImm(imm12)
+    for i in range(0, 32, 2):
+        if ((value << i) | (value >> ((32 - i) & 31))) & MASK32 <= 0xFF:
+            break
+    if i != rot:
+        return f"#{imm8}, {rot}"
+    return simm(value)
 
 
 def psr_fields(mask: int) -> str:
@@ -235,40 +256,50 @@ def banked(R: int, M: int, M1: int) -> str:
     return names.get(sysm, f"#{sysm}")
 
 
-def cps(imod: int, M: int, A: int, I: int, F: int, mode: int, wide: str = "") -> str:
-    """A8.8.39 / B9.3.2 CPS: cpsie/cpsid <flags>[, #mode], or cps #mode."""
+def cps(imod: int, M: int, A: int, I: int, F: int, mode: int, wide: str = "", sep: str = ", ") -> str:
+    """A8.8.39 / B9.3.2 CPS: cpsie/cpsid <flags>[, #mode], or cps #mode (``sep`` before the mode:
+    binutils writes ``,#`` in A32, ``, #`` in T32)."""
     flags = ("a" if A else "") + ("i" if I else "") + ("f" if F else "")
     if imod in (2, 3):
         text = f"cps{'ie' if imod == 2 else 'id'}{wide} {flags or 'none'}"
-        return f"{text}, #{mode}" if M else text
+        return f"{text}{sep}#{mode}" if M else text
     return f"cps{wide} #{mode}"
+
+
+def coproc_address(n: int, P: int, U: int, W: int, imm8: int) -> str:
+    """A8.5 LDC/STC addressing as binutils writes it: a zero offset is ``#-0`` when U is 0 and left
+    out when U is 1 (and then so is the ``!``); unindexed (P == W == 0) is ``[Rn], {option}``."""
+    off = imm8 * 4
+    sign = "" if U else "-"
+    if P:
+        if off:
+            return f"[{reg(n)}, #{sign}{off}]{'!' if W else ''}"
+        return f"[{reg(n)}]" if U else f"[{reg(n)}, #-0]"
+    if W:
+        return f"[{reg(n)}], #{sign}{off}" if off or not U else f"[{reg(n)}]"
+    return f"[{reg(n)}], {{{imm8}}}"
 
 
 def coproc(f: Fields, d: DisasmContext, name: str) -> str:
     """LDC/STC/MCR/MRC/MCRR/MRRC/CDP{2} (A8.8.57-A8.8.112) from the word: the coprocessor number is
-    bits 11:8 in A32 and in T32 (hw1:hw2) alike, split over several rows by the decoder."""
+    bits 11:8 in A32 and in T32 (hw1:hw2) alike, split over several rows by the decoder.
+
+    binutils' generic coprocessor syntax: the coprocessor as a number, CRn/CRm as ``cr<n>``, opc2
+    in braces (``mrc 15, 0, r0, cr1, cr0, {0}``); MRC with Rt == 1111 names APSR_nzcv, MRC2 pc."""
     w = d.word
-    cp = f"p{(w >> 8) & 15}"
-    c = "" if name.endswith("2") else cond_suffix(f, d)
+    cp = f"{(w >> 8) & 15}"
+    c = cond_suffix(f, d)  # the A32 *2 forms have no cond field; in T32 they take the IT block's
     op = name.rstrip("2")
     two = "2" if name.endswith("2") else ""
     if op in ("LDC", "STC"):
-        n = reg((w >> 16) & 15)
         P, U, D, W = (w >> 24) & 1, (w >> 23) & 1, (w >> 22) & 1, (w >> 21) & 1
-        imm8 = w & 0xFF
-        if not P and U and not W:
-            addr = f"[{n}], {{{imm8}}}"
-        elif not P:
-            addr = f"[{n}], {offset_imm(imm8 * 4, U)}"
-        elif imm8 == 0 and U and not W:
-            addr = f"[{n}]"
-        else:
-            addr = f"[{n}, {offset_imm(imm8 * 4, U)}]{'!' if W else ''}"
-        return f"{op.lower()}{two}{'l' if D else ''}{c} {cp}, c{(w >> 12) & 15}, {addr}"
+        addr = coproc_address((w >> 16) & 15, P, U, W, w & 0xFF)
+        return f"{op.lower()}{two}{'l' if D else ''}{c} {cp}, cr{(w >> 12) & 15}, {addr}"
     if op in ("MCRR", "MRRC"):
-        return f"{op.lower()}{two}{c} {cp}, {(w >> 4) & 15}, {reg((w >> 12) & 15)}, {reg((w >> 16) & 15)}, c{w & 15}"
+        return f"{op.lower()}{two}{c} {cp}, {(w >> 4) & 15}, {reg((w >> 12) & 15)}, {reg((w >> 16) & 15)}, cr{w & 15}"
+    crn, crm, opc2 = (w >> 16) & 15, w & 15, (w >> 5) & 7
     if op == "CDP":
-        return f"cdp{two}{c} {cp}, {(w >> 20) & 15}, c{(w >> 12) & 15}, c{(w >> 16) & 15}, c{w & 15}, {(w >> 5) & 7}"
+        return f"cdp{two}{c} {cp}, {(w >> 20) & 15}, cr{(w >> 12) & 15}, cr{crn}, cr{crm}, {{{opc2}}}"
     t = (w >> 12) & 15
-    rt = "APSR_nzcv" if op == "MRC" and t == 15 else reg(t)
-    return f"{op.lower()}{two}{c} {cp}, {(w >> 21) & 7}, {rt}, c{(w >> 16) & 15}, c{w & 15}, {(w >> 5) & 7}"
+    rt = "APSR_nzcv" if op == "MRC" and not two and t == 15 else reg(t)
+    return f"{op.lower()}{two}{c} {cp}, {(w >> 21) & 7}, {rt}, cr{crn}, cr{crm}, {{{opc2}}}"

@@ -1,23 +1,27 @@
-"""Where the hypervisor's cycles go: a ledger charged per operation, by part of the exit path.
+"""Where the hypervisor's cycles go: work charged to the machine's timing model, by part of the exit path.
 
-Every step of an exit is charged for the operations it performs -- one
-coprocessor access (MRC/MCR/MRRC/MCRR in Hyp mode) per register the world
-switch moves, one load/store per core register word saved or restored, the
-exception entry and the ERET -- so a total is derived from the work done and
-never typed in.  The price of each operation class comes from a
-:class:`OpCosts` table (per CPU profile once the timing model prices op classes;
-these defaults make the trap floor, entry + ERET, the 27 cycles Dall and Nieh
-measured on a Cortex-A15, reference 10).
+Every step of an exit charges the work it performs -- one coprocessor access
+(an MRC/MCR/MRRC/MCRR in Hyp mode on the simulated bus) per register the world
+switch moves, one load or store per core register word saved or restored, the
+handler's decode and compare steps, the ERET -- to the machine's
+:class:`~armsim.timing.model.Timing` with :meth:`~armsim.timing.model.Timing.charge_work`,
+at the CPU profile's price of that work.  Totals are therefore derived from
+the work done and never typed in.  The exception entry itself is charged by
+the timing model when the CPU takes it (one ``exception_entry`` per exception
+taken); the ledger records its price per exit under ``exception_entry``.
 
-Parts (the ``cycles_by_part`` keys of ``armsim kvm --json``):
+Parts (the ``cycles_by_part`` keys of ``armsim kvm --json``; the timing
+breakdown's categories are ``kvm.<part>``):
 ``exception_entry``, ``core_cp15_switch``, ``debug_save``, ``debug_restore``,
 ``trap_emulation``, ``return``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
+
+from armsim.timing.model import Timing
+from armsim.timing.profiles import DEFAULT_CPU, get_profile
 
 EXCEPTION_ENTRY = "exception_entry"
 CORE_CP15_SWITCH = "core_cp15_switch"
@@ -26,45 +30,49 @@ DEBUG_RESTORE = "debug_restore"
 TRAP_EMULATION = "trap_emulation"
 RETURN = "return"
 PARTS: Tuple[str, ...] = (EXCEPTION_ENTRY, CORE_CP15_SWITCH, DEBUG_SAVE, DEBUG_RESTORE, TRAP_EMULATION, RETURN)
+CATEGORY_PREFIX = "kvm."
 
-# Operation classes.
-OP_HYP_TRAP = "hyp_trap"  # TakeHypTrapException: the exception entry itself
-OP_ERET = "eret"  # the ERET back into the guest
-OP_CP_ACCESS = "cp_access"  # one MRC/MCR (or MRRC/MCRR) to CP14/CP15 in Hyp mode
-OP_MEM = "mem"  # one word loaded or stored (a core register to or from the vcpu/host context)
-OP_ALU = "alu"  # one data-processing instruction of the handler (decode, compare, skip)
-
-
-@dataclass(frozen=True)
-class OpCosts:
-    """Cycles per operation class (defaults: entry + ERET = 27, the measured trap floor)."""
-
-    hyp_trap: int = 15
-    eret: int = 12
-    cp_access: int = 6
-    mem: int = 1
-    alu: int = 1
-
-    def of(self, op: str) -> int:
-        return int(getattr(self, op))
+# Work (armsim.timing.model.WORK names).
+W_ENTRY = "exception_entry"  # the exception entry to Hyp mode (charged by the CPU's timing model)
+W_ERET = "exception_return"  # the ERET back into the guest
+W_CP_READ = "coproc_read"  # one MRC/MRRC to CP14/CP15 in Hyp mode
+W_CP_WRITE = "coproc_write"  # one MCR/MCRR
+W_LOAD = "load"  # one word loaded (a core register from the vcpu/host context)
+W_STORE = "store"  # one word stored
+W_ALU = "alu"  # one data-processing step of the handler (decode, compare, skip)
 
 
 class CycleLedger:
-    """Cycles and operation counts by part of the exit path."""
+    """Charges work to a :class:`Timing` by part; ``by_part`` (cycles) and ``ops`` (counts) per part.
 
-    def __init__(self, costs: OpCosts = OpCosts()) -> None:
-        self.costs = costs
+    Without a timing model (unit tests of the tables and policies) a private one at
+    level ``fast`` for ``cpu`` prices the work.
+    """
+
+    def __init__(self, timing: Optional[Timing] = None, cpu: str = DEFAULT_CPU) -> None:
+        self.timing = timing if timing is not None else Timing(get_profile(cpu), "fast")
         self.by_part: Dict[str, int] = dict.fromkeys(PARTS, 0)
         self.ops: Dict[Tuple[str, str], int] = {}
-        self._price = {op: costs.of(op) for op in (OP_HYP_TRAP, OP_ERET, OP_CP_ACCESS, OP_MEM, OP_ALU)}
 
-    def charge(self, part: str, op: str, n: int = 1) -> int:
-        """Charge ``n`` operations of class ``op`` to ``part``; the cycles charged."""
-        cycles = self._price[op] * n
+    def _count(self, part: str, work: str, n: int, cycles: int) -> int:
         self.by_part[part] = self.by_part.get(part, 0) + cycles
-        key = (part, op)
+        key = (part, work)
         self.ops[key] = self.ops.get(key, 0) + n
         return cycles
+
+    def charge(self, part: str, work: str, n: int = 1) -> int:
+        """Charge ``n`` units of ``work`` to ``part`` on the timing model; the cycles charged."""
+        cycles = self.timing.charge_work(work, n, CATEGORY_PREFIX + part)
+        return self._count(part, work, n, cycles)
+
+    def record(self, part: str, work: str, n: int = 1) -> int:
+        """Account work the timing model has charged already (the CPU's exception entry)."""
+        cycles = 0 if self.timing.level == "off" else self.timing.price(work) * n
+        return self._count(part, work, n, cycles)
+
+    def count(self, part: str, *works: str) -> int:
+        """How many units of ``works`` were charged to ``part``."""
+        return sum(n for (p, w), n in self.ops.items() if p == part and w in works)
 
     @property
     def total(self) -> int:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional
 
+from armsim.coproc.syndrome import EC, ISS_CP32, ISS_CP64
+from armsim.cpu.sysregs import HSR
 from armsim.isa.conditions import ConditionHolds
 from armsim.kvm.coproc_table import CoprocParams, CoprocReg, TableSet
-from armsim.kvm.costs import OP_ALU, OP_CP_ACCESS, OP_MEM, TRAP_EMULATION, CycleLedger
-from armsim.kvm.hsr import EC, ISS_CV, decode_cp32, decode_cp64, hsr_ec, hsr_il, hsr_iss
+from armsim.kvm.costs import TRAP_EMULATION, W_ALU, W_CP_READ, W_LOAD, W_STORE, CycleLedger
 from armsim.kvm.policy import DebugPolicy
 from armsim.kvm.trace import KvmTracer
 from armsim.kvm.vcpu import VCPU
@@ -30,6 +31,43 @@ PSCI_VERSION = 0x84000000
 PSCI_SYSTEM_OFF = 0x84000008
 PSCI_RET_NOT_SUPPORTED = 0xFFFFFFFF  # -1
 PSCI_VERSION_0_2 = 0x00000002
+
+
+_EC = HSR["EC"]
+_IL = HSR["IL"]
+_ISS = HSR["ISS"]
+
+
+def hsr_ec(hsr: int) -> int:
+    return _EC.get(hsr)
+
+
+def hsr_il(hsr: int) -> int:
+    return _IL.get(hsr)
+
+
+def hsr_iss(hsr: int) -> int:
+    return _ISS.get(hsr)
+
+
+def decode_cp32(hsr: int, regs: List[int]) -> CoprocParams:
+    """MCR/MRC (EC 0x03, 0x05; B3.13.6 ISS_CP32): Direction 1 = read; a write's value is Rt
+    (``kvm_handle_cp_32``)."""
+    f = ISS_CP32.unpack(_ISS.get(hsr))
+    write = not f["Direction"]
+    rt = f["Rt"]
+    return CoprocParams(f["Opc1"], f["CRn"], f["CRm"], f["Opc2"], rt, 0, False, write,
+                        regs[rt] if write else 0)
+
+
+def decode_cp64(hsr: int, regs: List[int]) -> CoprocParams:
+    """MCRR/MRRC (EC 0x04, 0x0C; ISS_CP64): CRm in the CRn slot, CRm = 0 (as the tables key 64-bit
+    rows); a write's value is Rt | Rt2 << 32."""
+    f = ISS_CP64.unpack(_ISS.get(hsr))
+    write = not f["Direction"]
+    rt, rt2 = f["Rt"], f["Rt2"]
+    value = (regs[rt] | (regs[rt2] << 32)) if write else 0
+    return CoprocParams(f["Opc1"], f["CRm"], 0, 0, rt, rt2, True, write, value)
 
 
 class TrapStats:
@@ -74,7 +112,7 @@ def condition_valid(vcpu: VCPU, hsr: int) -> bool:
     """``kvm_condition_valid`` (reference 3.3): does the trapped instruction pass its condition?"""
     if hsr_ec(hsr) >= 0x10:
         return True
-    f = ISS_CV.unpack(hsr_iss(hsr))
+    f = ISS_CP32.unpack(hsr_iss(hsr))  # CV and COND sit at 24:20 in every trapped-instruction ISS
     ctx = vcpu.ctx
     if f["CV"]:
         cond = f["COND"]
@@ -91,11 +129,11 @@ def condition_valid(vcpu: VCPU, hsr: int) -> bool:
 def handle_exit(env: ExitEnv, vcpu: VCPU, hsr: int) -> bool:
     """One exit: the condition check, then the handler of HSR.EC (True: resume the guest)."""
     vcpu.hsr = hsr
-    env.ledger.charge(TRAP_EMULATION, OP_CP_ACCESS)  # MRC of HSR
+    env.ledger.charge(TRAP_EMULATION, W_CP_READ)  # MRC of HSR
     if not condition_valid(vcpu, hsr):
         env.condition_skips += 1
         vcpu.skip_instr(hsr_il(hsr))
-        env.ledger.charge(TRAP_EMULATION, OP_ALU, 2)
+        env.ledger.charge(TRAP_EMULATION, W_ALU, 2)
         return True
     return env.handlers[hsr_ec(hsr)](env, vcpu, hsr)
 
@@ -103,7 +141,7 @@ def handle_exit(env: ExitEnv, vcpu: VCPU, hsr: int) -> bool:
 # -- the handlers -------------------------------------------------------------------------
 def inject_undef(env: ExitEnv, vcpu: VCPU) -> None:
     env.stats.undef += 1
-    env.ledger.charge(TRAP_EMULATION, OP_MEM, 6)  # SPSR_und, LR_und, CPSR, PC, SCTLR, VBAR
+    env.ledger.charge(TRAP_EMULATION, W_STORE, 6)  # SPSR_und, LR_und, CPSR, PC, SCTLR, VBAR
     vcpu.inject_undef()
 
 
@@ -123,12 +161,12 @@ def _emulate(env: ExitEnv, vcpu: VCPU, hsr: int, p: CoprocParams, tables: TableS
              stats: Dict[str, Dict[str, int]]) -> bool:
     """Table dispatch (arm64 ``emulate_cp``): found -> access, skip; not found -> UNDEF."""
     row: Optional[CoprocReg] = tables.find(p)
-    env.ledger.charge(TRAP_EMULATION, OP_ALU, 4)  # decode, key, lookup, compare
+    env.ledger.charge(TRAP_EMULATION, W_ALU, 4)  # decode, key, lookup, compare
     if row is None or row.access is None or not row.access(vcpu, p, row):
         _trace_access(env, vcpu, event, p, row.name if row is not None else "")
         inject_undef(env, vcpu)
         return True
-    env.ledger.charge(TRAP_EMULATION, OP_MEM, 2 if p.is_64 else 1)
+    env.ledger.charge(TRAP_EMULATION, W_LOAD if p.is_write else W_STORE, 2 if p.is_64 else 1)
     env.stats.count(stats, row.name, p.is_write)
     _trace_access(env, vcpu, event, p, row.name)
     vcpu.skip_instr(hsr_il(hsr))
@@ -144,7 +182,7 @@ def _trace_access(env: ExitEnv, vcpu: VCPU, event: str, p: CoprocParams, name: s
             value = vcpu.ctx.regs[p.Rt1]
             if p.is_64:
                 value |= vcpu.ctx.regs[p.Rt2] << 32
-        tr.cp_access(event, p, name, value)
+        tr.cp_access(event, p, name, value, vcpu.runs)
 
 
 def handle_cp15_32(env: ExitEnv, vcpu: VCPU, hsr: int) -> bool:
@@ -160,13 +198,13 @@ def handle_cp15_64(env: ExitEnv, vcpu: VCPU, hsr: int) -> bool:
 
 
 def _cp14(env: ExitEnv, vcpu: VCPU, hsr: int, p: CoprocParams, tables: TableSet, event: str) -> bool:
-    env.ledger.charge(TRAP_EMULATION, OP_ALU, 4)
+    env.ledger.charge(TRAP_EMULATION, W_ALU, 4)
     out = env.policy.cp14_access(vcpu, p, tables)
     _trace_access(env, vcpu, event, p, out.name)
     if not out.handled:
         inject_undef(env, vcpu)
         return True
-    env.ledger.charge(TRAP_EMULATION, OP_MEM, 2 if p.is_64 else 1)
+    env.ledger.charge(TRAP_EMULATION, W_LOAD if p.is_write else W_STORE, 2 if p.is_64 else 1)
     env.stats.count(env.stats.cp14, out.name or "?", p.is_write)
     vcpu.skip_instr(hsr_il(hsr))
     return True
@@ -198,7 +236,7 @@ def handle_hvc(env: ExitEnv, vcpu: VCPU, hsr: int) -> bool:
     (including a plain ``HVC #0`` phase marker) -> r0 = NOT_SUPPORTED.
     """
     fn = vcpu.ctx.regs[0]
-    env.ledger.charge(TRAP_EMULATION, OP_ALU, 3)
+    env.ledger.charge(TRAP_EMULATION, W_ALU, 3)
     if fn == PSCI_SYSTEM_OFF:
         env.stop_reason = "PSCI SYSTEM_OFF"
         return False
@@ -229,15 +267,15 @@ def default_handlers() -> List[ExitHandler]:
     """The 64-entry EC table (``arm_exit_handlers``), default :func:`handle_unknown`."""
     table: List[ExitHandler] = [handle_unknown] * 64
     table[EC.WFI_WFE] = handle_wfx
-    table[EC.CP15_32] = handle_cp15_32
-    table[EC.CP15_64] = handle_cp15_64
-    table[EC.CP14_32] = handle_cp14_32
-    table[EC.CP14_LS] = handle_cp14_load_store
-    table[EC.CP14_64] = handle_cp14_64
+    table[EC.MCR_MRC_CP15] = handle_cp15_32
+    table[EC.MCRR_MRRC_CP15] = handle_cp15_64
+    table[EC.MCR_MRC_CP14] = handle_cp14_32
+    table[EC.LDC_STC_CP14] = handle_cp14_load_store
+    table[EC.MRRC_CP14] = handle_cp14_64
     table[EC.HVC] = handle_hvc
     table[EC.SMC] = handle_smc
-    table[EC.PABT_LOWER] = handle_guest_abort
-    table[EC.DABT_LOWER] = handle_guest_abort
-    table[EC.PABT_HYP] = handle_hyp_abort
-    table[EC.DABT_HYP] = handle_hyp_abort
+    table[EC.PABT_FROM_LOWER] = handle_guest_abort
+    table[EC.DABT_FROM_LOWER] = handle_guest_abort
+    table[EC.PABT_FROM_HYP] = handle_hyp_abort
+    table[EC.DABT_FROM_HYP] = handle_hyp_abort
     return table

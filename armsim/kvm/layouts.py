@@ -1,8 +1,9 @@
 """Register layouts and CP14/CP15 encodings the hypervisor model needs (DDI 0406C B4.1.67, C11.11).
 
-Declared once here for :mod:`armsim.kvm`: the HDCR trap bits the world switch
-programs, the DBGDSCR/DBGBCR/DBGWCR bits the policies test, the bits a guest
-write may change in each shadow-backed debug register (the "32-bit view" of
+The masks derive from the layouts declared once for the machine
+(:mod:`armsim.cpu.sysregs` HCR/HDCR/HSTR, :mod:`armsim.debug.layouts`): the HDCR
+trap bits the world switch programs, the DBGDSCR/DBGBCR/DBGWCR bits the policies
+test, the bits a guest write may change in each shadow-backed debug register (the "32-bit view" of
 the register, so that a shadow holds exactly what the hardware would), and the
 encodings of the registers the world switch moves.
 
@@ -14,17 +15,13 @@ from __future__ import annotations
 
 from typing import List, NamedTuple
 
-from armsim.layout import Layout
+from armsim.cpu.sysregs import HCR, HDCR, HSTR
+from armsim.debug import layouts as dbg
 from armsim.timing.profiles import CpuProfile
 
 MASK32 = 0xFFFFFFFF
 
-# B4.1.67 HDCR, Hyp Debug Configuration Register (Cortex-A15 TRM DDI 0438D; reference 4).
-HDCR = Layout(
-    "HDCR",
-    {"TDRA": (11, 11), "TDOSA": (10, 10), "TDA": (9, 9), "TDE": (8, 8), "HPME": (7, 7), "TPM": (6, 6),
-     "TPMCR": (5, 5), "HPMN": (4, 0)},
-)
+# B4.1.67 HDCR (the layout is armsim.cpu.sysregs.HDCR).
 TDRA = HDCR["TDRA"].mask
 TDOSA = HDCR["TDOSA"].mask
 TDA = HDCR["TDA"].mask
@@ -35,28 +32,28 @@ HPMN = HDCR["HPMN"].mask
 # Every trap bit the world switch sets on entry and clears on exit (HPMN and HPME are kept).
 HDCR_TRAP_BITS = TDRA | TDOSA | TDA | TDE | TPM | TPMCR
 
-# C11.11 DBGDSCR: the bits the model reads (positions as in reference section 6).
-DBGDSCR_MDBGEN = 1 << 15
+# C11.11 DBGDSCR (the layouts are armsim.debug.layouts).
+DBGDSCR_MDBGEN = dbg.DBGDSCR["MDBGen"].mask
 # Bits a PL1 write to DBGDSCRext changes (choice, reference 6): MDBGen, UDCCdis, INTdis, ExtDCCmode.
-DBGDSCR_EXT_WRITABLE = (1 << 15) | (1 << 12) | (1 << 11) | (3 << 20)
+DBGDSCR_EXT_WRITABLE = dbg.DBGDSCR_EXT_WRITABLE
 
 # C11.11 DBGBCR / DBGWCR: E is bit 0.
-CTRL_E = 1
-# DBGBCR writable bits: E, PMC, BAS, HMC, SSC, LBN, BT; MASK (28:24) reads 0 (DBGDEVID.BPAddrMask = 0xF).
-DBGBCR_WRITABLE = 0x00FFE1E7
+CTRL_E = dbg.DBGBCR["E"].mask
+# DBGBCR writable bits: every field but MASK (28:24), which reads 0 (DBGDEVID.BPAddrMask = 0xF).
+DBGBCR_WRITABLE = dbg.DBGBCR.defined_mask & ~dbg.DBGBCR["MASK"].mask
 # BT[3] and BT[1] (bits 23, 21) read 0 on a breakpoint that cannot match context (reference 6).
 DBGBCR_CONTEXT_BITS = (1 << 23) | (1 << 21)
-# DBGWCR writable bits: E, PAC, LSC, BAS, HMC, SSC, LBN, WT, MASK.
-DBGWCR_WRITABLE = 0x1F1FFFFF
+# DBGWCR writable bits: every field (E, PAC, LSC, BAS, HMC, SSC, LBN, WT, MASK).
+DBGWCR_WRITABLE = dbg.DBGWCR.defined_mask
 # DBGWVR: address 31:2, bits 1:0 read 0.  DBGBVR keeps all 32 bits (an address or a context ID).
 DBGWVR_WRITABLE = 0xFFFFFFFC
-DBGBXVR_WRITABLE = 0xFF  # VMID 7:0
-DBGVCR_WRITABLE = 0xDE00DCDE  # Secure, Monitor and Non-secure vector bits (reference 6)
+DBGBXVR_WRITABLE = dbg.DBGBXVR.defined_mask  # VMID 7:0
+DBGVCR_WRITABLE = dbg.DBGVCR.defined_mask  # Secure, Monitor and Non-secure vector bits (reference 6)
 
 # C11.11 DBGOSLSR: OSLM = 0b10 (bit 3), OSLK bit 1; DBGOSLAR key.
-DBGOSLSR_OSLM = 1 << 3
-DBGOSLSR_OSLK = 1 << 1
-OSLAR_KEY = 0xC5ACCE55
+DBGOSLSR_OSLM = dbg.DBGOSLSR["OSLM1"].mask
+DBGOSLSR_OSLK = dbg.DBGOSLSR["OSLK"].mask
+OSLAR_KEY = dbg.OSLAR_KEY
 DBGAUTHSTATUS_VALUE = 0xFF  # choice (reference 6): every authentication signal high
 
 
@@ -89,8 +86,15 @@ DBGDSCRint = cp14("DBGDSCRint", 0, 1, 0)
 DBGDSCRext = cp14("DBGDSCRext", 0, 2, 2)
 DBGVCR = cp14("DBGVCR", 0, 7, 0)
 
-# B4.1.67 HDCR is MCR/MRC p15, 4, <Rt>, c1, c1, 1.
+# B4.1.67 HDCR is MCR/MRC p15, 4, <Rt>, c1, c1, 1; B4.1.65 HCR p15, 4, c1, c1, 0; B4.1.74 HSTR p15, 4, c1, c1, 3.
 HDCR_ENC = cp15("HDCR", 4, 1, 1, 1)
+HCR_ENC = cp15("HCR", 4, 1, 1, 0)
+HSTR_ENC = cp15("HSTR", 4, 1, 1, 3)
+# What KVM/ARM v4.1 traps for a guest (HCR_GUEST_MASK without VM, AMO/IMO/FMO: no stage 2 or interrupt
+# controller is modelled), and HSTR.T15 (CP15 c15, the IMPLEMENTATION DEFINED registers).
+HCR_GUEST_TRAPS = (HCR["TAC"].mask | HCR["TSW"].mask | HCR["TIDCP"].mask | HCR["TSC"].mask | HCR["TWE"].mask
+                   | HCR["TWI"].mask)
+HSTR_GUEST_TRAPS = HSTR["T15"].mask
 
 
 def dbgbvr(n: int) -> Enc:

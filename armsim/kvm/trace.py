@@ -43,10 +43,10 @@ class KvmTracer:
             s.event(event, fields)
 
     # -- the event constructors (callers test ``on`` first) ----------------------------------
-    def cp_access(self, event: str, p: Any, name: str, value: int) -> None:
-        """``kvm_cp14_32`` / ``kvm_cp14_64`` / ``kvm_cp15`` from a :class:`CoprocParams`."""
+    def cp_access(self, event: str, p: Any, name: str, value: int, run: int = 0) -> None:
+        """``kvm_cp14_32`` / ``kvm_cp14_64`` / ``kvm_cp15`` from a :class:`CoprocParams` (``run``: the guest run)."""
         fields: Dict[str, Any] = {
-            "Op1": p.Op1, "CRn": p.CRn, "CRm": p.CRm, "Op2": p.Op2, "Rt": p.Rt1,
+            "run": run, "Op1": p.Op1, "CRn": p.CRn, "CRm": p.CRm, "Op2": p.Op2, "Rt": p.Rt1,
             "value": value, "direction": "write" if p.is_write else "read", "name": name,
         }
         if p.is_64:  # the instruction's CRm (the 64-bit rows keep it in the CRn slot)
@@ -82,6 +82,8 @@ def render_event(name: str, fields: Dict[str, Any]) -> str:
     f = fields
     if name == "kvm_entry":
         return f"[green]kvm_entry[/]  run {f['run']} pc {f['pc']:#010x}"
+    if name == "kvm_exit" and f["hsr"] is None:
+        return f"[yellow]kvm_exit[/]   run {f['run']} (guest stopped) pc {f['pc']:#010x}"
     if name == "kvm_exit":
         return f"[yellow]kvm_exit[/]   run {f['run']} EC {f['ec']:#04x} pc {f['pc']:#010x} hsr {f['hsr']:#010x}"
     if name in ("kvm_cp14_32", "kvm_cp15"):

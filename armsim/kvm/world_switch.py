@@ -30,9 +30,16 @@ reads).  The set is the implemented pairs from DBGDIDR, the context BRPs'
 DBGBXVRn, DBGDSCRext and DBGVCR: N = 24 on Cortex-A15/A7, so a switched run
 costs 4N = 96 CP14 accesses.
 
+Besides HDCR the entry sets the guest's HCR traps (TAC, TSW, TIDCP, TSC,
+TWE, TWI: KVM's ``HCR_GUEST_MASK`` without the stage-2 and interrupt routing
+bits, which armsim does not model) and HSTR.T15, and the exit clears them.
+
 Every register move goes through the simulated coprocessor bus (a Hyp-mode
-MRC/MCR, :class:`BusPort`) and is charged to the :class:`CycleLedger` by
-operation, so the cost is derived from the work done.
+MRC/MCR, :class:`BusPort`) and is charged to the :class:`CycleLedger`
+(``coproc_read`` / ``coproc_write`` per register, ``store`` / ``load`` per
+core register word), so the cost is derived from the work done.  Registers
+the machine does not implement (CNTKCTL: no Generic Timer) are left out of
+the CP15 set.
 """
 
 from __future__ import annotations
@@ -47,15 +54,21 @@ from armsim.kvm.costs import (
     CORE_CP15_SWITCH,
     DEBUG_RESTORE,
     DEBUG_SAVE,
-    OP_CP_ACCESS,
-    OP_MEM,
+    W_CP_READ,
+    W_CP_WRITE,
+    W_LOAD,
+    W_STORE,
     CycleLedger,
 )
 from armsim.kvm.layouts import (
     CTRL_E,
     DBGDSCR_MDBGEN,
+    HCR_ENC,
+    HCR_GUEST_TRAPS,
     HDCR_ENC,
     HDCR_TRAP_BITS,
+    HSTR_ENC,
+    HSTR_GUEST_TRAPS,
     Enc,
     host_check_set,
     switched_debug_set,
@@ -79,6 +92,15 @@ class HypervisorError(ArmsimError):
     """The hypervisor model cannot continue (a Hyp-mode register access the machine refuses...)."""
 
 
+def enc_access(enc: Enc, write: bool) -> CoprocAccess:
+    """The Hyp-mode MCR/MRC (MCRR/MRRC for a 64-bit register) of ``enc``, with Rt = r0, Rt2 = r1."""
+    if enc.is_64:
+        kind = AccessKind.MCRR if write else AccessKind.MRRC
+    else:
+        kind = AccessKind.MCR if write else AccessKind.MRC
+    return CoprocAccess(kind, enc.cp, enc.opc1, enc.crn, enc.crm, enc.opc2, 0, 1)
+
+
 class HwPort(Protocol):
     """Hyp-mode access to the physical coprocessor registers."""
 
@@ -100,12 +122,7 @@ class BusPort:
         key = (enc, write)
         acc = self._acc.get(key)
         if acc is None:
-            if enc.is_64:
-                kind = AccessKind.MCRR if write else AccessKind.MRRC
-            else:
-                kind = AccessKind.MCR if write else AccessKind.MRC
-            acc = CoprocAccess(kind, enc.cp, enc.opc1, enc.crn, enc.crm, enc.opc2, 0, 1)
-            self._acc[key] = acc
+            acc = self._acc[key] = enc_access(enc, write)
         verdict = self.bus.check(self.cpu, acc)
         if verdict is not Verdict.OK:
             raise HypervisorError(f"Hyp-mode {acc.kind.value} of {enc.name} is {verdict.name} on this machine")
@@ -118,6 +135,15 @@ class BusPort:
     def write(self, enc: Enc, value: int) -> None:
         self.accesses += 1
         self.bus.write(self.cpu, self._access(enc, True), value)
+
+    def implemented(self, enc: Enc) -> bool:
+        """Can Hyp mode read and write ``enc`` on this machine?"""
+        try:
+            self._access(enc, False)
+            self._access(enc, True)
+        except HypervisorError:
+            return False
+        return True
 
 
 def cp15_switch_set() -> List[Enc]:
@@ -208,7 +234,11 @@ class WorldSwitch:
         self.tracer = tracer if tracer is not None else KvmTracer()
         self.debug_set: List[Enc] = switched_debug_set(profile)
         self.check_set: List[Enc] = host_check_set(profile)
-        self.cp15_set: List[Enc] = cp15_switch_set()
+        implemented: Callable[[Enc], bool] = getattr(port, "implemented", lambda e: True)
+        self.cp15_set: List[Enc] = [e for e in cp15_switch_set() if implemented(e)]
+        self.guest_traps: List[Tuple[Enc, int]] = [(e, b) for e, b in ((HCR_ENC, HCR_GUEST_TRAPS),
+                                                                        (HSTR_ENC, HSTR_GUEST_TRAPS))
+                                                   if implemented(e)]
         self.host = HostContext()
         self.hdcr = 0  # the HDCR value written at the last entry
         self.debug_switches = 0  # runs in which the debug registers were switched
@@ -219,54 +249,72 @@ class WorldSwitch:
         self.views: Dict[str, int] = {e.name: write_mask(profile, e.name) for e in self.debug_set}
         self.on_debug_switch: Optional[Callable[[DebugSwitchRecord], None]] = None
 
-    # -- pieces ----------------------------------------------------------------------------
-    def _charge_cp(self, part: str, n: int = 1) -> int:
-        return self.ledger.charge(part, OP_CP_ACCESS, n)
+    # -- pieces: every register move is a bus access charged to its part ---------------------
+    def _rd(self, part: str, e: Enc) -> int:
+        self.ledger.charge(part, W_CP_READ)
+        return self.port.read(e)
+
+    def _wr(self, part: str, e: Enc, value: int) -> None:
+        self.ledger.charge(part, W_CP_WRITE)
+        self.port.write(e, value)
 
     def host_armed(self) -> bool:
         """The LAZY host check: physical DBGDSCR.MDBGen and any DBGBCRn.E / DBGWCRn.E (charged)."""
-        port = self.port
         regs = self.check_set
-        self._charge_cp(DEBUG_SAVE, len(regs))
-        if not port.read(regs[0]) & DBGDSCR_MDBGEN:
-            return False
-        return any(port.read(e) & CTRL_E for e in regs[1:])
+        values = [self._rd(DEBUG_SAVE, e) for e in regs]  # all 1 + BRPs + WRPs, as the series reads them
+        return bool(values[0] & DBGDSCR_MDBGEN) and any(v & CTRL_E for v in values[1:])
+
+    def _moved(self, f: Callable[[], None]) -> int:
+        before = self.ledger.total
+        f()
+        return self.ledger.total - before
 
     def _save_host_debug(self) -> int:
-        port = self.port
-        for e in self.debug_set:
-            self.host.debug[e.name] = port.read(e)
-        return self._charge_cp(DEBUG_SAVE, len(self.debug_set))
+        def move() -> None:
+            for e in self.debug_set:
+                self.host.debug[e.name] = self._rd(DEBUG_SAVE, e)
+        return self._moved(move)
 
     def _load_guest_debug(self, vcpu: VCPU) -> int:
-        port = self.port
         cp14 = vcpu.cp14
         index = vcpu.tables.cp14_index
-        for e in self.debug_set:
-            port.write(e, cp14[index[e.name]])
-        return self._charge_cp(DEBUG_RESTORE, len(self.debug_set))
+
+        def move() -> None:
+            for e in self.debug_set:
+                self._wr(DEBUG_RESTORE, e, cp14[index[e.name]])
+        return self._moved(move)
 
     def _save_guest_debug(self, vcpu: VCPU) -> int:
-        port = self.port
         cp14 = vcpu.cp14
         index = vcpu.tables.cp14_index
-        for e in self.debug_set:
-            cp14[index[e.name]] = port.read(e) & MASK32
-        return self._charge_cp(DEBUG_SAVE, len(self.debug_set))
+
+        def move() -> None:
+            for e in self.debug_set:
+                cp14[index[e.name]] = self._rd(DEBUG_SAVE, e) & MASK32
+        return self._moved(move)
 
     def _restore_host_debug(self) -> int:
-        port = self.port
-        for e in self.debug_set:
-            port.write(e, self.host.debug[e.name])
-        return self._charge_cp(DEBUG_RESTORE, len(self.debug_set))
+        def move() -> None:
+            for e in self.debug_set:
+                self._wr(DEBUG_RESTORE, e, self.host.debug[e.name])
+        return self._moved(move)
 
     def _switch_cp15(self, save: Callable[[Enc, int], None], load: Callable[[Enc], int]) -> None:
-        port = self.port
         for e in self.cp15_set:
-            save(e, port.read(e))
+            save(e, self._rd(CORE_CP15_SWITCH, e))
         for e in self.cp15_set:
-            port.write(e, load(e))
-        self._charge_cp(CORE_CP15_SWITCH, 2 * len(self.cp15_set))
+            self._wr(CORE_CP15_SWITCH, e, load(e))
+
+    def _set_traps(self, hdcr_bits: int, entry: bool) -> None:
+        """HDCR <- (HDCR & ~trap bits) | ``hdcr_bits``; HCR and HSTR get the guest's traps on entry and
+        lose them on exit."""
+        part = CORE_CP15_SWITCH
+        hdcr = self._rd(part, HDCR_ENC)
+        self.hdcr = (hdcr & ~HDCR_TRAP_BITS) | hdcr_bits
+        self._wr(part, HDCR_ENC, self.hdcr)
+        for enc, bits in self.guest_traps:
+            v = self._rd(part, enc)
+            self._wr(part, enc, (v | bits) if entry else (v & ~bits))
 
     def _debug_event(self, vcpu: VCPU, when: str, dirty: bool, cycles: int) -> None:
         rec = DebugSwitchRecord(when, dirty, 2 * len(self.debug_set), cycles)
@@ -287,7 +335,7 @@ class WorldSwitch:
         """
         ledger = self.ledger
         if cpu is not None:
-            ledger.charge(CORE_CP15_SWITCH, OP_MEM, save_core(cpu, self.host.core))
+            ledger.charge(CORE_CP15_SWITCH, W_STORE, save_core(cpu, self.host.core))
         policy = self.policy
         switched = bool(policy.switch_on_entry(vcpu, self.host_armed))
         vcpu.debug_switched = switched
@@ -310,34 +358,30 @@ class WorldSwitch:
         if switched:
             cycles += self._load_guest_debug(vcpu)
             self.debug_switches += 1
-        hdcr = self.port.read(HDCR_ENC)
-        self.hdcr = (hdcr & ~HDCR_TRAP_BITS) | policy.entry_traps(vcpu, switched)
-        self.port.write(HDCR_ENC, self.hdcr)
-        self._charge_cp(CORE_CP15_SWITCH, 2)
+        self._set_traps(policy.entry_traps(vcpu, switched), True)
         if switched:
             self._debug_event(vcpu, "entry", vcpu.debug_dirty, cycles)
         if cpu is not None:
-            ledger.charge(CORE_CP15_SWITCH, OP_MEM, load_core(vcpu.ctx, cpu))
+            ledger.charge(CORE_CP15_SWITCH, W_LOAD, load_core(vcpu.ctx, cpu))
         tr = self.tracer
         if tr.on:
             tr.emit("kvm_entry", run=vcpu.runs, pc=vcpu.ctx.regs[15])
         return switched
 
-    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: int = 0) -> None:
-        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace)."""
+    def exit(self, vcpu: VCPU, cpu: Optional[CPUState] = None, hsr: Optional[int] = 0) -> None:
+        """The exit half (module docstring); ``hsr``: the syndrome of the exit (for the trace), None when
+        the guest stopped without an exception (a semihosting exit, the instruction budget)."""
         ledger = self.ledger
         if cpu is not None:
-            ledger.charge(CORE_CP15_SWITCH, OP_MEM, save_core(cpu, vcpu.ctx))
+            ledger.charge(CORE_CP15_SWITCH, W_STORE, save_core(cpu, vcpu.ctx))
         tr = self.tracer
         if tr.on:
-            tr.emit("kvm_exit", run=vcpu.runs, ec=hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
+            tr.emit("kvm_exit", run=vcpu.runs, ec=None if hsr is None else hsr >> 26, pc=vcpu.ctx.regs[15], hsr=hsr)
         switched = vcpu.debug_switched
         cycles = 0
         if switched:
             cycles += self._save_guest_debug(vcpu)
-        hdcr = self.port.read(HDCR_ENC)
-        self.port.write(HDCR_ENC, hdcr & ~HDCR_TRAP_BITS)
-        self._charge_cp(CORE_CP15_SWITCH, 2)
+        self._set_traps(0, False)
         host_cp15 = self.host.cp15
         guest_cp15 = vcpu.cp15
         index = vcpu.tables.cp15_index
@@ -357,4 +401,4 @@ class WorldSwitch:
         if switched:
             self._debug_event(vcpu, "exit", dirty, cycles)
         if cpu is not None:
-            ledger.charge(CORE_CP15_SWITCH, OP_MEM, load_core(self.host.core, cpu))
+            ledger.charge(CORE_CP15_SWITCH, W_LOAD, load_core(self.host.core, cpu))

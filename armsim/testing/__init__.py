@@ -11,6 +11,9 @@
 * :mod:`armsim.testing.stateful` -- ``WorldSwitchStateMachine`` (hypothesis.stateful) over a
   :class:`DebugTarget`, and :mod:`armsim.testing.models` -- ``PolicyModel``, the reference
   model of the four debug policies;
+* :mod:`armsim.testing.kvm_target` -- ``KvmTarget``, armsim.kvm's world switch, trap tables,
+  exit handlers and a debug policy on the simulated CPU as a target, and
+  ``KvmWorldSwitchMachine``, the state machine on it;
 * :mod:`armsim.testing.encodings` -- :class:`CoprocInsn` and its A32/T32 encodings;
 * :mod:`armsim.testing.manual` -- the reference layouts and HSR classes the oracles use.
 """
@@ -28,6 +31,7 @@ from armsim.testing.isolation import (
     check_p3,
     switched_registers,
 )
+from armsim.testing.kvm_target import GuestFault, KvmTarget, KvmWorldSwitchMachine
 from armsim.testing.models import PolicyModel
 from armsim.testing.oracles import (
     Expected,
@@ -48,6 +52,9 @@ __all__ = [
     "DebugTarget",
     "Expected",
     "GuestDebugView",
+    "GuestFault",
+    "KvmTarget",
+    "KvmWorldSwitchMachine",
     "PolicyModel",
     "RefReg",
     "TableRow",

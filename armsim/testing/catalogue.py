@@ -181,7 +181,8 @@ def _cp14(brps: int, wrps: int, ctx_cmps: int) -> List[RefReg]:
         # C6.4.3: the 64-bit MRRC views of DBGDRAR and DBGDSAR.
         _r64("DBGDRAR", 0, 1, "R0 R1", cp=14, gate="UDCC", hdcr=("TDRA",)),
         _r64("DBGDSAR", 0, 2, "R0 R1", cp=14, gate="UDCC", hdcr=("TDRA",)),
-        # A2.11 ThumbEE (HSTR.TTEE) and A2.10 trivial Jazelle (HCR.TID0 traps JIDR reads; HSTR.TJDBX all three).
+        # A2.11 ThumbEE (HSTR.TTEE) and A2.10 trivial Jazelle (HCR.TID0 traps JIDR reads; HSTR.TJDBX JOSCR and
+        # JMCR only, B1.14.5).
         _r("TEECR", 6, 0, 0, 0, cp=14), _r("TEEHBR", 6, 1, 0, 0, "R0 W0 R1 W1", cp=14),
         _r("JIDR", 7, 0, 0, 0, "R0 R1", cp=14, tr=("TID0",)),
         _r("JOSCR", 7, 1, 0, 0, cp=14), _r("JMCR", 7, 2, 0, 0, cp=14),

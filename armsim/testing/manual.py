@@ -118,12 +118,14 @@ _ISS_HCPTR = Layout("ISS_HCPTR", {**_CC, "TA": (5, 5), "coproc": (3, 0)}, width=
 _ISS_WFX = Layout("ISS_WFX", {**_CC, "TI": (0, 0)}, width=25)
 _ISS_IMM16 = Layout("ISS_IMM16", {"imm16": (15, 0)}, width=25)
 _ISS_SMC = Layout("ISS_SMC", dict(_CC), width=25)
+# EC 0x0A: a BXJ trapped by HSTR.TJDBX (B1.14.5), the branch register in 3:0.
+_ISS_BXJ = Layout("ISS_BXJ", {**_CC, "Rm": (3, 0)}, width=25)
 _ISS_IABT = Layout("ISS_IABT", {"EA": (9, 9), "S1PTW": (7, 7), "IFSC": (5, 0)}, width=25)
 _ISS_DABT = Layout("ISS_DABT", {"ISV": (24, 24), "SAS": (23, 22), "SSE": (21, 21), "SRT": (19, 16), "EA": (9, 9),
                                 "CM": (8, 8), "S1PTW": (7, 7), "WnR": (6, 6), "DFSC": (5, 0)}, width=25)
 for _ec, _lay in ((EC.WFI_WFE, _ISS_WFX), (EC.MCR_MRC_CP15, _ISS_CP32), (EC.MCRR_MRRC_CP15, _ISS_CP64),
                   (EC.MCR_MRC_CP14, _ISS_CP32), (EC.LDC_STC_CP14, _ISS_LDC), (EC.HCPTR, _ISS_HCPTR),
-                  (EC.MRC_CP10, _ISS_CP32), (EC.MRRC_CP14, _ISS_CP64), (EC.SVC, _ISS_IMM16),
+                  (EC.MRC_CP10, _ISS_CP32), (EC.BXJ, _ISS_BXJ), (EC.MRRC_CP14, _ISS_CP64), (EC.SVC, _ISS_IMM16),
                   (EC.HVC, _ISS_IMM16), (EC.SMC, _ISS_SMC), (EC.PABT_FROM_LOWER, _ISS_IABT),
                   (EC.PABT_FROM_HYP, _ISS_IABT), (EC.DABT_FROM_LOWER, _ISS_DABT), (EC.DABT_FROM_HYP, _ISS_DABT)):
     ISS_LAYOUTS[int(_ec)] = _lay

@@ -20,8 +20,9 @@
      B1.14.3-B1.14.13), HCR.TIDCP for the IMPLEMENTATION DEFINED space from
      PL1 (B1.14.3), HCPTR.TCPAC for CPACR (B1.14.12), HDCR.TPM/TPMCR for the
      Performance Monitors (B1.14.17) -> EC 0x03 / 0x04;
-  4. CP14: HSTR.TTEE for ThumbEE (opc1 6), HCR.TID0 for JIDR reads and
-     HSTR.TJDBX for all three Jazelle registers (opc1 7; choice, B1.14.5), and for the debug registers (opc1 0) the HDCR
+  4. CP14: HSTR.TTEE for ThumbEE (opc1 6); for the Jazelle registers (opc1 7)
+     HCR.TID0 for JIDR reads (ID group 0) and HSTR.TJDBX for JOSCR and JMCR
+     only (B1.14.5, B4.1.74); for the debug registers (opc1 0) the HDCR
      class with TDE and HCR.TGE making TDRA, TDOSA and TDA act as 1, and TDA
      making TDRA and TDOSA act as 1 (B1.14.15; reference section 4 choice)
      -> EC 0x05, 0x06 or 0x0C;
@@ -322,9 +323,9 @@ def _trap_rule(a: CoprocInsn, reg: RefReg, s: TrapState) -> str:
         hit = _fields_set(s.HCR, HCR, hcr_bits)
         if hit:
             return f"HCR.{hit} (B1.14.5)"
-        # Choice (the v7 list of B1.14.5 was not read here): HSTR.TJDBX traps JIDR as well as JOSCR
-        # and JMCR, HCR.TID0 traps JIDR reads alone.
-        if HSTR["TJDBX"].get(s.HSTR):
+        # B1.14.5 "Trapping accesses to Jazelle functionality" (B4.1.74 HSTR.TJDBX): JOSCR and JMCR
+        # (and BXJ); JIDR is not in that list, its reads are ID group 0 (HCR.TID0, above).
+        if HSTR["TJDBX"].get(s.HSTR) and reg.name in ("JOSCR", "JMCR"):
             return "HSTR.TJDBX (B1.14.5)"
         return ""
     hit = _fields_set(effective_hdcr(s.HDCR, s.HCR), HDCR, reg.hdcr)

@@ -27,6 +27,12 @@ naming the breach and the steps that led to it (after shrinking, the minimal
 sequence), and leaves them in the class attribute ``failed_steps``.
 ``host_changes`` False keeps the host's debug registers fixed after the start
 (PASSTHROUGH keeps P3 only then: the host and the guest share the registers).
+
+A target that runs real code may also list the debug exceptions the guest
+took in a ``guest_hits`` attribute (:class:`~armsim.testing.isolation.DebugHit`
+records, as :class:`~armsim.testing.kvm_target.KvmTarget` does): a hit while
+the guest's own registers arm no breakpoint and no vector catch (C3.1: MDBGen
+and a DBGBCRn.E or DBGVCR bit) came from the host's registers -- a P2 breach.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from armsim.testing.isolation import Breach, GuestDebugView, check_p1, switched_registers, writable_masks
-from armsim.testing.manual import DBGBCR, DBGDSCR
+from armsim.testing.manual import DBGBCR, DBGDSCR, DBGVCR
 
 
 class DebugTarget(Protocol):
@@ -96,6 +102,7 @@ class WorldSwitchStateMachine(RuleBasedStateMachine):
         self.run = 0
         self.breaches: List[Breach] = []
         self.steps: List[str] = []
+        self.hits_seen = 0
 
     # -- set-up and rules ----------------------------------------------------------------------------
     @initialize(host=st.just(None))
@@ -111,6 +118,7 @@ class WorldSwitchStateMachine(RuleBasedStateMachine):
         value = data.draw(st.integers(0, 0xFFFFFFFF), label="value") & self.masks[name]
         self.steps.append(f"guest_write({name}, {value:#x})")
         self.target.guest_write(name, value)
+        self._check_hits()
         self.view.write(name, value)
 
     @rule(data=st.data())
@@ -118,6 +126,7 @@ class WorldSwitchStateMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(list(self.names)), label="register")
         self.steps.append(f"guest_read({name})")
         got = self.target.guest_read(name)
+        self._check_hits()
         mine = self.view.read(name) if name in self.view.written_names else 0
         if "P3" in self.expects and name in self.view.written_names and got != mine:
             self._fail(Breach("P3", self.run, name, mine, got))
@@ -150,10 +159,30 @@ class WorldSwitchStateMachine(RuleBasedStateMachine):
     # -- checks ----------------------------------------------------------------------------------
     def _exit_and_check(self) -> None:
         self.target.exit()
+        self._check_hits()
         if "P1" in self.expects:
             for b in check_p1(self.host, self.target.host_view(), run=self.run, registers=list(self.names)):
                 self._fail(b)
         self.run += 1
+
+    def guest_arms_something(self) -> bool:
+        """Do the guest's own registers (its view) arm a breakpoint or a vector catch (C3.1, C11.11)?"""
+        v = self.view.values()
+        if not DBGDSCR["MDBGen"].get(v["DBGDSCRext"]):
+            return False
+        return v["DBGVCR"] & DBGVCR.defined_mask != 0 or any(
+            DBGBCR["E"].get(v[f"DBGBCR{n}"]) for n in range(self.brps))
+
+    def _check_hits(self) -> None:
+        hits = getattr(self.target, "guest_hits", None)
+        if hits is None or len(hits) == self.hits_seen:
+            return
+        new = hits[self.hits_seen:]
+        self.hits_seen = len(hits)
+        if "P2" in self.expects and not self.guest_arms_something():
+            hit = new[0]
+            self._fail(Breach("P2", self.run, f"{hit.kind} in the guest that its registers do not arm", 0,
+                              hit.address))
 
     def _fail(self, breach: Breach) -> None:
         self.breaches.append(breach)

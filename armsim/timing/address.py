@@ -53,6 +53,8 @@ def effective_address(name: str, fields: Dict[str, int], info: Any, regs: List[i
     u = fields.get("U", 1)
     pre = fields.get("P", 1) and not base.endswith("T")  # LDRT/STRT are post-indexed
     if "Rn" not in fields:  # literal: Align(PC, 4) +/- imm
+        if imm is None:
+            return None
         addr = ((info.pcv & ~3) + (imm if u else -(imm or 0))) & MASK32
 
         def ea_literal() -> int:

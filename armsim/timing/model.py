@@ -122,7 +122,8 @@ class Timing:
             # An encoding no row decodes is UNDEFINED: it issues like an exception-generating
             # instruction (its entry is priced with the other exceptions).
             oc = op_cost(row_name, fields, info.cond, info.word) if row_name else _UNDEFINED
-            ea = effective_address(row_name, fields, info, regs) if self.caches else None
+            # The D-cache address comes from A32 operand fields; Thumb accesses skip the D-cache lookup.
+            ea = effective_address(row_name, fields, info, regs) if self.caches and not info.thumb else None
             return self.pipeline.wrap(op, oc, info, info.cond, ea, regs)
         # The fast level's static cost depends on the row and the few fields that change the
         # class (a PC destination, S, the register list, MSR's mask): memoised on those, so
@@ -142,8 +143,12 @@ class Timing:
         acc = self.acc
 
         def timed() -> int:
-            acc[cat] += extra
-            return op()
+            # Charged after the op ran, so an op reading the count (PMCCNTR) sees the instructions
+            # before it only, as at the pipeline level; ``finally`` charges an op that raises too.
+            try:
+                return op()
+            finally:
+                acc[cat] += extra
 
         return timed
 

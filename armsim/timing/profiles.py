@@ -18,7 +18,7 @@ sources); each profile names its table.  The generic profile is not a real part.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Union
 
 from armsim.errors import ConfigError
 from armsim.timing.tables import CORTEX_A7, CORTEX_A15, GENERIC, TimingTable
@@ -111,7 +111,9 @@ PROFILES: Dict[str, CpuProfile] = {
                 "ID_MMFR0": 0x10101105, "ID_MMFR1": 0x40000000, "ID_MMFR2": 0x01240000, "ID_MMFR3": 0x02102211,
                 "ID_ISAR0": 0x02101110, "ID_ISAR1": 0x13112111, "ID_ISAR2": 0x21232041, "ID_ISAR3": 0x11112131,
                 "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
-                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x707FE07A,
+                # B4.1.19 CCSIDR, Cortex-A7 TRM (DDI 0464F) 6.1 / 4.3.x: the L1 D-cache is 4-way with
+                # 64-byte lines (32 KB: 128 sets), the L1 I-cache 2-way with 32-byte lines (32 KB: 512 sets).
+                "CCSIDR0": 0x700FE01A, "CCSIDR1": 0x203FE009, "CCSIDR2": 0x707FE07A,
             },
             dbgdevid1=1,
             features=Features(),  # Cortex-A7 TRM 1.2: Virtualization, Security, LPAE, IDIV, VFPv4, NEON
@@ -148,8 +150,13 @@ def profile_names() -> List[str]:
     return sorted(PROFILES)
 
 
-def get_profile(name: str) -> CpuProfile:
-    """The profile called ``name`` (case-insensitive); ConfigError lists the valid names."""
+def get_profile(name: Union[str, CpuProfile]) -> CpuProfile:
+    """The profile called ``name`` (case-insensitive); ConfigError lists the valid names.
+
+    A :class:`CpuProfile` is returned as it is (a derived profile, e.g. with other debug
+    resources: :func:`armsim.debug.registers.with_pairs`)."""
+    if isinstance(name, CpuProfile):
+        return name
     key = name.strip().lower() if isinstance(name, str) else name
     try:
         return PROFILES[key]

@@ -1,7 +1,8 @@
 """The format column of the A32 rows: GNU (``objdump -d``) syntax per row name (DDI 0406C A8).
 
 Attached to the rows by :func:`armsim.isa.a32.attach_formats`; see :mod:`armsim.isa.disasm`
-for the template language.  Where binutils prefers an alias (PUSH/POP, NOP for
+for the template language.  The formats T32 shares are :data:`armsim.isa.shared_formats.COMMON`;
+this table adds the A32 encodings' own.  Where binutils prefers an alias (PUSH/POP, NOP for
 ``mov r0, r0``, the shift mnemonics for MOV with a shift) the format does too.
 """
 
@@ -11,6 +12,7 @@ from typing import Dict
 
 from armsim.isa import disasm as D  # noqa: N812
 from armsim.isa.disasm import DisasmContext, Fields, Format, reg
+from armsim.isa.shared_formats import COMMON, halves
 
 MASK32 = 0xFFFFFFFF
 
@@ -55,7 +57,7 @@ def _lit12(f: Fields, d: DisasmContext) -> str:
 
 
 def _lith(f: Fields, d: DisasmContext) -> str:
-    return D.mem_imm(15, (f["imm4H"] << 4) | f["imm4L"], f["P"], f["U"], f["W"], zero=True)
+    return D.mem_imm(15, (f["imm4H"] << 4) | f["imm4L"], f["P"], f["U"], f["W"])
 
 
 def _ldm(name: str) -> Format:
@@ -81,7 +83,9 @@ def _ldm_user(f: Fields, d: DisasmContext) -> str:
     op = "ldm" if d.word >> 20 & 1 else "stm"
     regs = f["register_list"] | ((d.word >> 15 & 1) << 15 if op == "ldm" else 0)
     wb = "!" if f.get("W") else ""
-    return f"{op}{mode if mode != 'ia' else ''}{D.cond_suffix(f, d)} {reg(f['Rn'])}{wb}, {D.reglist(regs)}^"
+    if op == "ldm" and mode == "ia":
+        mode = ""  # binutils: LDM ... ^ is written ldm, STM ... ^ stmia
+    return f"{op}{mode}{D.cond_suffix(f, d)} {reg(f['Rn'])}{wb}, {D.reglist(regs)}^"
 
 
 def _str_imm(f: Fields, d: DisasmContext) -> str:
@@ -104,15 +108,15 @@ def _mov_reg(f: Fields, d: DisasmContext) -> str:
 
 
 def _sat_shift(f: Fields, d: DisasmContext) -> str:
-    if f["sh"]:
-        return f", asr #{f['imm5'] or 32}"
+    if f["sh"]:  # binutils writes the field: asr #0 is DecodeImmShift's ASR #32 (A8.8.202)
+        return f", asr #{f['imm5']}"
     return f", lsl #{f['imm5']}" if f["imm5"] else ""
 
 
 def _msr_imm(f: Fields, d: DisasmContext) -> str:
     spsr = d.word >> 22 & 1
     return f"msr{D.cond_suffix(f, d)} {'SPSR' if spsr else 'CPSR'}_{D.psr_fields(d.word >> 16 & 15)}, " \
-           f"{D.simm(D.ARMExpandImm(f['imm12']))}"
+           f"{D.arm_imm(f['imm12'])}"
 
 
 def _hint_imm(f: Fields, d: DisasmContext) -> str:
@@ -126,7 +130,9 @@ def _svc(f: Fields, d: DisasmContext) -> str:
 def _bkpt(name: str) -> Format:
     def fmt(f: Fields, d: DisasmContext) -> str:
         v = (f["imm12"] << 4) | f["imm4"]
-        return f"{name} 0x{v:04x}" if name == "bkpt" else f"{name} #{v}"
+        if name in ("bkpt", "hlt"):
+            return f"{name} 0x{v:04x}"
+        return f"{name} {v}" if name == "hvc" else f"{name} #{v}"
 
     return fmt
 
@@ -154,29 +160,13 @@ def _pld(name: str) -> Format:
             op = "pldw"
         if "Rm" in f:
             return f"{op} {D.mem_reg(f['Rn'], f['Rm'], 1, f['U'], 0, D.shift_imm(f['type'], f['imm5']))}"
-        return f"{op} {D.mem_imm(f.get('Rn', 15), f['imm12'], 1, f['U'], 0, zero=f.get('Rn', 15) == 15)}"
-
-    return fmt
-
-
-def _smulxy(op: str, tail: str) -> Format:
-    def fmt(f: Fields, d: DisasmContext) -> str:
-        x = "t" if f.get("N") else "b"
-        y = "t" if f.get("M") else "b"
-        return f"{op}{x if 'N' in f else ''}{y}{{c}} {tail}"
-
-    return fmt
-
-
-def _x(op: str, flag: str, letter: str, tail: str) -> Format:
-    def fmt(f: Fields, d: DisasmContext) -> str:
-        return f"{op}{letter if f[flag] else ''}{{c}} {tail}"
+        return f"{op} {D.mem_imm(f.get('Rn', 15), f['imm12'], 1, f['U'], 0)}"
 
     return fmt
 
 
 def _formats() -> Dict[str, Format]:
-    t: Dict[str, Format] = {}
+    t: Dict[str, Format] = dict(COMMON)
     for op in ("AND", "EOR", "SUB", "RSB", "ADD", "ADC", "SBC", "RSC", "ORR", "BIC"):
         m = op.lower()
         t[f"{op} (immediate)"] = m + "{s}{c} {Rd}, {Rn}, {aimm}"
@@ -203,49 +193,23 @@ def _formats() -> Dict[str, Format]:
         t[f"{op} (register)"] = op.lower() + "{s}{c} {Rd}, {Rm}, {Rs}"
     t["MOVW"] = lambda f, d: f"movw{{c}} {{Rd}}, #{(f['imm4'] << 12) | f['imm12']}"
     t["MOVT"] = lambda f, d: f"movt{{c}} {{Rd}}, #{(f['imm4'] << 12) | f['imm12']}"
-    t["CLZ"] = "clz{c} {Rd}, {Rm}"
     # Multiplies (A8.8.114 MUL: Rd, Rn, Rm with Rn in bits 3:0).
     t["MUL"] = "mul{s}{c} {Rd}, {Rn}, {Rm}"
-    t["MLA"] = "mla{s}{c} {Rd}, {Rn}, {Rm}, {Ra}"
-    t["MLS"] = "mls{c} {Rd}, {Rn}, {Rm}, {Ra}"
-    t["UMAAL"] = "umaal{c} {RdLo}, {RdHi}, {Rn}, {Rm}"
-    for op in ("UMULL", "UMLAL", "SMULL", "SMLAL"):
-        t[op] = op.lower() + "{s}{c} {RdLo}, {RdHi}, {Rn}, {Rm}"
-    for op in ("QADD", "QSUB", "QDADD", "QDSUB"):
-        t[op] = op.lower() + "{c} {Rd}, {Rm}, {Rn}"
-    t["SMLA<x><y>"] = _smulxy("smla", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMLAW<y>"] = _smulxy("smlaw", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMULW<y>"] = _smulxy("smulw", "{Rd}, {Rn}, {Rm}")
-    t["SMLAL<x><y>"] = _smulxy("smlal", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["SMUL<x><y>"] = _smulxy("smul", "{Rd}, {Rn}, {Rm}")
-    t["SMUAD"] = _x("smuad", "M", "x", "{Rd}, {Rn}, {Rm}")
-    t["SMLAD"] = _x("smlad", "M", "x", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMUSD"] = _x("smusd", "M", "x", "{Rd}, {Rn}, {Rm}")
-    t["SMLSD"] = _x("smlsd", "M", "x", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMLALD"] = _x("smlald", "M", "x", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["SMLSLD"] = _x("smlsld", "M", "x", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["SMMUL"] = _x("smmul", "R", "r", "{Rd}, {Rn}, {Rm}")
-    t["SMMLA"] = _x("smmla", "R", "r", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMMLS"] = _x("smmls", "R", "r", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SDIV"] = "sdiv{c} {Rd}, {Rn}, {Rm}"
-    t["UDIV"] = "udiv{c} {Rd}, {Rn}, {Rm}"
-    # Parallel add/subtract (A8.4.x) and the media instructions.
-    for p in ("S", "Q", "SH", "U", "UQ", "UH"):
-        for op in ("ADD16", "ASX", "SAX", "SUB16", "ADD8", "SUB8"):
-            t[p + op] = (p + op).lower() + "{c} {Rd}, {Rn}, {Rm}"
+    t["SMLA<x><y>"] = halves("smla", "{Rd}, {Rn}, {Rm}, {Ra}")
+    t["SMLAW<y>"] = halves("smlaw", "{Rd}, {Rn}, {Rm}, {Ra}", two=False)
+    t["SMULW<y>"] = halves("smulw", "{Rd}, {Rn}, {Rm}", two=False)
+    t["SMLAL<x><y>"] = halves("smlal", "{RdLo}, {RdHi}, {Rn}, {Rm}")
+    t["SMUL<x><y>"] = halves("smul", "{Rd}, {Rn}, {Rm}")
+    # The media instructions (A5.4).
     t["PKHBT, PKHTB"] = _pkh
-    for op in ("SXTB16", "SXTB", "SXTH", "UXTB16", "UXTB", "UXTH"):
+    for op in ("SXTB", "SXTH", "UXTB", "UXTH"):
         t[op] = op.lower() + "{c} {Rd}, {Rm}{rotate}"
-        t[op.replace("XT", "XTA")] = op.lower().replace("xt", "xta") + "{c} {Rd}, {Rn}, {Rm}{rotate}"
-    t["SEL"] = "sel{c} {Rd}, {Rn}, {Rm}"
+    # binutils writes UXTAB16's rotation by 24 in capitals.
+    t["UXTAB16"] = lambda f, d: "uxtab16{c} {Rd}, {Rn}, {Rm}" + (", ROR #24" if f["rotate"] == 3 else "{rotate}")
     t["SSAT"] = lambda f, d: f"ssat{{c}} {{Rd}}, #{f['sat_imm'] + 1}, {{Rn}}{_sat_shift(f, d)}"
     t["USAT"] = lambda f, d: f"usat{{c}} {{Rd}}, #{f['sat_imm']}, {{Rn}}{_sat_shift(f, d)}"
-    t["SSAT16"] = lambda f, d: f"ssat16{{c}} {{Rd}}, #{f['sat_imm'] + 1}, {{Rn}}"
-    t["USAT16"] = "usat16{c} {Rd}, {#sat_imm}, {Rn}"
-    for op in ("REV", "REV16", "RBIT", "REVSH"):
+    for op in ("REV", "REV16", "REVSH"):
         t[op] = op.lower() + "{c} {Rd}, {Rm}"
-    t["USAD8"] = "usad8{c} {Rd}, {Rn}, {Rm}"
-    t["USADA8"] = "usada8{c} {Rd}, {Rn}, {Rm}, {Ra}"
     t["SBFX"] = lambda f, d: f"sbfx{{c}} {{Rd}}, {{Rn}}, #{f['lsb']}, #{f['widthm1'] + 1}"
     t["UBFX"] = lambda f, d: f"ubfx{{c}} {{Rd}}, {{Rn}}, #{f['lsb']}, #{f['widthm1'] + 1}"
     t["BFC"] = lambda f, d: f"bfc{{c}} {{Rd}}, #{f['lsb']}, #{f['msb'] - f['lsb'] + 1}"
@@ -276,13 +240,9 @@ def _formats() -> Dict[str, Format]:
         t[f"{op} (literal)"] = op.lower() + "{c} {Rt}, {lith}"
     t["SWP, SWPB"] = lambda f, d: f"swp{'b' if f['B'] else ''}{{c}} {{Rt}}, {{Rt2}}, [{{Rn}}]"
     t["STREX"] = "strex{c} {Rd}, {Rt}, [{Rn}]"
-    t["STREXB"] = "strexb{c} {Rd}, {Rt}, [{Rn}]"
-    t["STREXH"] = "strexh{c} {Rd}, {Rt}, [{Rn}]"
-    t["STREXD"] = lambda f, d: f"strexd{{c}} {{Rd}}, {{Rt}}, {reg(f['Rt'] + 1)}, [{{Rn}}]"
-    t["LDREX"] = "ldrex{c} {Rt}, [{Rn}]"
-    t["LDREXB"] = "ldrexb{c} {Rt}, [{Rn}]"
-    t["LDREXH"] = "ldrexh{c} {Rt}, [{Rn}]"
-    t["LDREXD"] = lambda f, d: f"ldrexd{{c}} {{Rt}}, {reg(f['Rt'] + 1)}, [{{Rn}}]"
+    t["STREXD"] = "strexd{c} {Rd}, {Rt}, [{Rn}]"  # binutils: one register of the pair, as for LDRD
+    t["LDREX"] = lambda f, d: f"ldrex{{c}} r{f['Rt']}, [{{Rn}}]"  # binutils: Rt by number
+    t["LDREXD"] = "ldrexd{c} {Rt}, [{Rn}]"
     t["STMDA/STMED"] = _ldm("stmda")
     t["LDMDA/LDMFA"] = _ldm("ldmda")
     t["STM/STMIA/STMEA"] = _ldm("stm")
@@ -299,28 +259,19 @@ def _formats() -> Dict[str, Format]:
     t["BL (immediate)"] = "bl{c} {target24}"
     t["BLX (immediate)"] = "blx {targetx}"
     t["BX"] = "bx{c} {Rm}"
-    t["BXJ"] = "bxj{c} {Rm}"
     t["BLX (register)"] = "blx{c} {Rm}"
     for op in ("YIELD", "WFE", "WFI", "SEV"):
         t[op] = op.lower() + "{c}"
     t["NOP"] = "nop{c} {0}"
-    t["DBG"] = "dbg{c} {#option}"
     t["NOP (unallocated hint)"] = _hint_imm
     t["MSR (immediate)"] = _msr_imm
-    t["MRS"] = lambda f, d: f"mrs{{c}} {{Rd}}, {'SPSR' if f['R'] else 'CPSR'}"
-    t["MSR (register)"] = lambda f, d: f"msr{{c}} {'SPSR' if f['R'] else 'CPSR'}_{D.psr_fields(f['mask'])}, {{Rn}}"
-    t["MRS (Banked register)"] = lambda f, d: f"mrs{{c}} {{Rd}}, {D.banked(f['R'], f['M'], f['M1'])}"
-    t["MSR (Banked register)"] = lambda f, d: f"msr{{c}} {D.banked(f['R'], f['M'], f['M1'])}, {{Rn}}"
     t["ERET"] = "eret{c}"
     t["BKPT"] = _bkpt("bkpt")
     t["HVC"] = _bkpt("hvc")
     t["HLT"] = _bkpt("hlt")
     t["UDF"] = _bkpt("udf")
-    t["SMC"] = "smc{c} {#imm4}"
+    t["SMC"] = "smc{c} {imm4}"
     t["SVC"] = _svc
-    for op in ("STC", "LDC", "MCRR", "MRRC", "CDP", "MCR", "MRC"):
-        for name in (op, op + "2"):
-            t[name] = (lambda nm: (lambda f, d: D.coproc(f, d, nm)))(name)
     t["PLI (immediate, literal)"] = _pld("pli")
     t["PLD (literal)"] = _pld("pld")
     t["PLD, PLDW (immediate)"] = _pld("pld")
@@ -328,12 +279,8 @@ def _formats() -> Dict[str, Format]:
     t["PLD, PLDW (register)"] = _pld("pld")
     t["Unallocated memory hint (op1 100x001)"] = "nop"
     t["Unallocated memory hint (op1 110x001)"] = "nop"
-    t["CLREX"] = "clrex"
-    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"])
+    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"], sep=",")
     t["SETEND"] = lambda f, d: f"setend {'be' if f['E'] else 'le'}"
-    t["DSB"] = lambda f, d: f"dsb {D.barrier(f['option'])}"
-    t["DMB"] = lambda f, d: f"dmb {D.barrier(f['option'])}"
-    t["ISB"] = lambda f, d: f"isb {D.barrier(f['option'])}"
     t["SRS"] = _srs
     t["RFE"] = _rfe
     return t

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from typing import Any, List
 
+from armsim.coproc.syndrome import hsr_bxj
+from armsim.cpu.modes import Mode
+from armsim.cpu.sysregs import HSTR
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
 from armsim.isa.ops.common import BranchWritePC, BXWritePC
 from armsim.isa.template import Template, template_op
 
 MASK32 = 0xFFFFFFFF
+_HYP = int(Mode.HYP)
+_MON = int(Mode.MON)
 
 
 def _op(ctx: ExecContext, info: InsnInfo, name: str, lines: List[str], **slots: Any) -> Op:
@@ -55,8 +60,26 @@ def BX(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
 
 
 def BXJ(ctx: ExecContext, info: InsnInfo, m: int) -> Op:
-    """A8.8.28 BXJ with the trivial Jazelle implementation (A2.10): behaves as BX, J stays 0."""
-    return BX(ctx, info, m)
+    """A8.8.28 BXJ with the trivial Jazelle implementation (A2.10): behaves as BX, J stays 0.
+
+    B1.14.5 "Trapping accesses to Jazelle functionality": with HSTR.TJDBX set, a BXJ
+    from Non-secure PL0/PL1 (a condition-failed one never reaches the op) is a Hyp Trap,
+    HSR.EC 0x0A with CV = 1, COND and Rm (B3.13.6).
+    """
+    bx = BX(ctx, info, m)
+    cpu = ctx.cpu
+    sr = cpu.sys
+    exc = ctx.exc
+    key = info.key
+    hsr = hsr_bxj(int(info.size == 4), info.cond & 0xF, m)
+    tjdbx = HSTR["TJDBX"].mask
+
+    def op() -> int:
+        if sr.HSTR & tjdbx and sr.SCR & 1 and cpu.mode != _HYP and cpu.mode != _MON:
+            return exc.TakeHypTrapException(key, hsr, "BXJ trapped by HSTR.TJDBX")
+        return bx()
+
+    return handles(op, pc=True)
 
 
 def BLX_register(ctx: ExecContext, info: InsnInfo, m: int) -> Op:

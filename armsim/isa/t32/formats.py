@@ -1,7 +1,8 @@
 """The format column of the T16 and T32 rows: GNU (``objdump -d``) syntax (DDI 0406C A6, A8).
 
 Attached when the Thumb tables compile (:func:`armsim.isa.t32.tables`); see
-:mod:`armsim.isa.disasm` for the template language.  As binutils does, a 32-bit
+:mod:`armsim.isa.disasm` for the template language; the 32-bit table starts from the
+formats A32 shares (:data:`armsim.isa.shared_formats.COMMON`).  As binutils does, a 32-bit
 encoding whose instruction also has a 16-bit encoding gets ``.w``, 16-bit
 branches get ``.n``, and a 16-bit data-processing instruction is written with
 ``s`` outside an IT block and with the block's condition inside one.
@@ -13,6 +14,7 @@ from typing import Dict
 
 from armsim.isa import disasm as D  # noqa: N812
 from armsim.isa.disasm import DisasmContext, Fields, Format, reg
+from armsim.isa.shared_formats import COMMON, halves
 
 MASK32 = 0xFFFFFFFF
 
@@ -64,9 +66,17 @@ def _m12(f: Fields, d: DisasmContext) -> str:
     return D.mem_imm(f["Rn"], f["imm12"], 1, 1, 0)
 
 
+def _signed_offset(n: int, offset: int, P: int, W: int) -> str:
+    """A T32 immediate offset as binutils writes it, a signed number: a zero offset has no sign
+    (``[Rn], #0`` post-indexed) and pre-indexed is left out (``[Rn]``, ``[Rn]!``)."""
+    if not P:
+        return f"[{reg(n)}], #{offset}"
+    return (f"[{reg(n)}, #{offset}]" if offset else f"[{reg(n)}]") + ("!" if W else "")
+
+
 def _m8(f: Fields, d: DisasmContext) -> str:
     """[Rn, #+/-imm8]{!} / [Rn], #+/-imm8 (T4)."""
-    return D.mem_imm(f["Rn"], f["imm8"], f["P"], f["U"], f["W"])
+    return _signed_offset(f["Rn"], f["imm8"] if f["U"] else -f["imm8"], f["P"], f["W"])
 
 
 def _mr(f: Fields, d: DisasmContext) -> str:
@@ -74,7 +84,8 @@ def _mr(f: Fields, d: DisasmContext) -> str:
 
 
 def _lit(f: Fields, d: DisasmContext) -> str:
-    return D.mem_imm(15, f["imm12"], 1, f["U"], 0, zero=True)
+    """[pc, #+/-imm12] (A8.8.64 LDR (literal) T2 and the other literal forms)."""
+    return _signed_offset(15, f["imm12"] if f["U"] else -f["imm12"], 1, 0)
 
 
 def _mt(f: Fields, d: DisasmContext) -> str:
@@ -83,10 +94,11 @@ def _mt(f: Fields, d: DisasmContext) -> str:
 
 def _md(f: Fields, d: DisasmContext) -> str:
     """LDRD/STRD (immediate) T1: [Rn, #+/-imm8*4]{!} / [Rn], #+/-imm8*4."""
-    P = f.get("P", 1 if "W" in f else 0)
     if "W" not in f:  # the post-indexed row fixes P = 0, W = 1
         return D.mem_imm(f["Rn"], f["imm8"] * 4, 0, f["U"], 1)
-    return D.mem_imm(f["Rn"], f["imm8"] * 4, P, f["U"], f["W"])
+    if f["imm8"] == 0 and f["U"]:
+        return f"[{reg(f['Rn'])}]"  # binutils leaves out #0, and with it the writeback's !
+    return D.mem_imm(f["Rn"], f["imm8"] * 4, 1, f["U"], f["W"])
 
 
 def _mx(f: Fields, d: DisasmContext) -> str:
@@ -140,7 +152,10 @@ def _cmp16(f: Fields, d: DisasmContext) -> str:
 def _mov16(f: Fields, d: DisasmContext) -> str:
     if "imm8" in f:
         return "mov{s16}{c} {Rdn}, {#imm8}"
-    return f"mov{{c}} {reg((f['D'] << 3) | f['Rd'])}, {{Rm}}"
+    rd = (f["D"] << 3) | f["Rd"]
+    if rd == 8 and f["Rm"] == 8:
+        return "nop{c}"  # binutils: MOV r8, r8 is the pre-ARMv6T2 Thumb NOP
+    return f"mov{{c}} {reg(rd)}, {{Rm}}"
 
 
 def _ldst16(op: str, scale: int) -> Format:
@@ -184,12 +199,8 @@ def _ldm32(op: str, wide: str) -> Format:
     return fmt
 
 
-def _msr32(f: Fields, d: DisasmContext) -> str:
-    return f"msr{{c}} {'SPSR' if f['R'] else 'CPSR'}_{D.psr_fields(f['mask'])}, {{Rn}}"
-
-
 def _subs_pc(f: Fields, d: DisasmContext) -> str:
-    return "eret{c}" if f["imm8"] == 0 else "subs{c} pc, lr, {#imm8}"
+    return "subs{c} pc, lr, {#imm8}"  # binutils writes ERET (imm8 == 0, B9.3.3) as SUBS PC, LR, #0
 
 
 def _sat_shift(f: Fields) -> str:
@@ -197,22 +208,6 @@ def _sat_shift(f: Fields) -> str:
     if f["sh"]:
         return f", asr #{amount}"
     return f", lsl #{amount}" if amount else ""
-
-
-def _xy(op: str, tail: str, two: bool = True) -> Format:
-    def fmt(f: Fields, d: DisasmContext) -> str:
-        x = ("t" if f["N"] else "b") if two else ""
-        y = "t" if f["M"] else "b"
-        return f"{op}{x}{y}{{c}} {tail}"
-
-    return fmt
-
-
-def _x(op: str, flag: str, letter: str, tail: str) -> Format:
-    def fmt(f: Fields, d: DisasmContext) -> str:
-        return f"{op}{letter if f[flag] else ''}{{c}} {tail}"
-
-    return fmt
 
 
 def _ldst_imm(m: str) -> Format:
@@ -224,14 +219,14 @@ def _ldst_imm(m: str) -> Format:
 
 def _pld(op: str) -> Format:
     def fmt(f: Fields, d: DisasmContext) -> str:
-        name = op + ("w" if f.get("W") else "")
+        name = op + ("w" if f.get("W") else "") + "{c}"
         if "Rm" in f:
             return f"{name} {_mr(f, d)}"
         if "Rn" not in f:
             return f"{name} {_lit(f, d)}"
         if "imm12" in f:
-            return f"{name} {D.mem_imm(f['Rn'], f['imm12'], 1, 1, 0)}"
-        return f"{name} {D.mem_imm(f['Rn'], f['imm8'], 1, 0, 0)}"
+            return f"{name} {_signed_offset(f['Rn'], f['imm12'], 1, 0)}"
+        return f"{name} {_signed_offset(f['Rn'], -f['imm8'], 1, 0)}"
 
     return fmt
 
@@ -254,7 +249,7 @@ def _formats16() -> Dict[str, Format]:
     t["TST (register)"] = "tst{c} {Rdn}, {Rm}"
     t["CMN (register)"] = "cmn{c} {Rdn}, {Rm}"
     t["RSB (register)"] = "neg{s16}{c} {Rdn}, {Rm}"  # RSBS Rd, Rn, #0: binutils writes NEGS
-    t["MUL (register)"] = "mul{s16}{c} {Rdn}, {Rm}, {Rdn}"
+    t["MUL (register)"] = "mul{s16}{c} {Rdn}, {Rm}"  # binutils leaves out the repeated Rdm
     t["BX"] = "bx{c} {Rm}"
     t["BLX (register)"] = "blx{c} {Rm}"
     t["LDR (literal)"] = lambda f, d: f"ldr{{c}} {{Rt}}, [pc, #{f['imm8'] * 4}]"
@@ -281,14 +276,14 @@ def _formats16() -> Dict[str, Format]:
     t["IT"] = _it
     t["STM"] = "stmia{c} {Rn}!, {rl}"
     t["LDM"] = _ldm16
-    t["UDF"] = "udf {#imm8}"
+    t["UDF"] = "udf{c} {#imm8}"
     t["SVC"] = "svc{c} {imm8}"
     t["B"] = lambda f, d: "b{c}.n {tb8}" if "cond" in f else "b{c}.n {tb11}"
     return t
 
 
 def _formats32() -> Dict[str, Format]:
-    t: Dict[str, Format] = {}
+    t: Dict[str, Format] = dict(COMMON)
     wide = {"AND", "BIC", "ORR", "EOR", "ADD", "ADC", "SBC", "SUB", "MOV", "MVN", "TST", "CMN", "CMP"}
     for op in ("AND", "BIC", "ORR", "ORN", "EOR", "ADD", "ADC", "SBC", "SUB", "RSB"):
         w = ".w" if op in wide else ""
@@ -310,8 +305,6 @@ def _formats32() -> Dict[str, Format]:
     t["MOVT"] = lambda f, d: f"movt{{c}} {{Rd}}, #{(f['imm4'] << 12) | (f['i'] << 11) | (f['imm3'] << 8) | f['imm8']}"
     t["SSAT"] = lambda f, d: f"ssat{{c}} {{Rd}}, #{f['sat_imm'] + 1}, {{Rn}}{_sat_shift(f)}"
     t["USAT"] = lambda f, d: f"usat{{c}} {{Rd}}, #{f['sat_imm']}, {{Rn}}{_sat_shift(f)}"
-    t["SSAT16"] = lambda f, d: f"ssat16{{c}} {{Rd}}, #{f['sat_imm'] + 1}, {{Rn}}"
-    t["USAT16"] = "usat16{c} {Rd}, {#sat_imm}, {Rn}"
     t["SBFX"] = lambda f, d: f"sbfx{{c}} {{Rd}}, {{Rn}}, #{(f['imm3'] << 2) | f['imm2']}, #{f['widthm1'] + 1}"
     t["UBFX"] = lambda f, d: f"ubfx{{c}} {{Rd}}, {{Rn}}, #{(f['imm3'] << 2) | f['imm2']}, #{f['widthm1'] + 1}"
 
@@ -327,44 +320,17 @@ def _formats32() -> Dict[str, Format]:
     t["BFI"] = _bf("bfi")
     for op in ("LSL", "LSR", "ASR", "ROR"):
         t[f"{op} (register)"] = op.lower() + "{s}{c}.w {Rd}, {Rn}, {Rm}"
-    for op in ("SXTH", "UXTH", "SXTB16", "UXTB16", "SXTB", "UXTB"):
-        w = "" if op.endswith("16") else ".w"
-        t[op] = op.lower() + "{c}" + w + " {Rd}, {Rm}{rotate}"
-        t[op.replace("XT", "XTA")] = op.lower().replace("xt", "xta") + "{c} {Rd}, {Rn}, {Rm}{rotate}"
-    for p in ("S", "Q", "SH", "U", "UQ", "UH"):
-        for op in ("ADD16", "ASX", "SAX", "SUB16", "ADD8", "SUB8"):
-            t[p + op] = (p + op).lower() + "{c} {Rd}, {Rn}, {Rm}"
-    for op in ("QADD", "QDADD", "QSUB", "QDSUB"):
-        t[op] = op.lower() + "{c} {Rd}, {Rm}, {Rn}"
+    for op in ("SXTH", "UXTH", "SXTB", "UXTB"):
+        t[op] = op.lower() + "{c}.w {Rd}, {Rm}{rotate}"
     t["REV"] = "rev{c}.w {Rd}, {Rm}"
     t["REV16"] = "rev16{c}.w {Rd}, {Rm}"
     t["REVSH"] = "revsh{c}.w {Rd}, {Rm}"
-    t["RBIT"] = "rbit{c} {Rd}, {Rm}"
-    t["SEL"] = "sel{c} {Rd}, {Rn}, {Rm}"
-    t["CLZ"] = "clz{c} {Rd}, {Rm}"
     t["MUL"] = "mul{c}.w {Rd}, {Rn}, {Rm}"
-    t["MLA"] = "mla{c} {Rd}, {Rn}, {Rm}, {Ra}"
-    t["MLS"] = "mls{c} {Rd}, {Rn}, {Rm}, {Ra}"
-    t["SMULBB, SMULBT, SMULTB, SMULTT"] = _xy("smul", "{Rd}, {Rn}, {Rm}")
-    t["SMLABB, SMLABT, SMLATB, SMLATT"] = _xy("smla", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMULWB, SMULWT"] = _xy("smulw", "{Rd}, {Rn}, {Rm}", two=False)
-    t["SMLAWB, SMLAWT"] = _xy("smlaw", "{Rd}, {Rn}, {Rm}, {Ra}", two=False)
-    t["SMLALBB, SMLALBT, SMLALTB, SMLALTT"] = _xy("smlal", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["SMUAD"] = _x("smuad", "M", "x", "{Rd}, {Rn}, {Rm}")
-    t["SMLAD"] = _x("smlad", "M", "x", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMUSD"] = _x("smusd", "M", "x", "{Rd}, {Rn}, {Rm}")
-    t["SMLSD"] = _x("smlsd", "M", "x", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMMUL"] = _x("smmul", "R", "r", "{Rd}, {Rn}, {Rm}")
-    t["SMMLA"] = _x("smmla", "R", "r", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMMLS"] = _x("smmls", "R", "r", "{Rd}, {Rn}, {Rm}, {Ra}")
-    t["SMLALD"] = _x("smlald", "M", "x", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["SMLSLD"] = _x("smlsld", "M", "x", "{RdLo}, {RdHi}, {Rn}, {Rm}")
-    t["USAD8"] = "usad8{c} {Rd}, {Rn}, {Rm}"
-    t["USADA8"] = "usada8{c} {Rd}, {Rn}, {Rm}, {Ra}"
-    for op in ("SMULL", "UMULL", "SMLAL", "UMLAL", "UMAAL"):
-        t[op] = op.lower() + "{c} {RdLo}, {RdHi}, {Rn}, {Rm}"
-    t["SDIV"] = "sdiv{c} {Rd}, {Rn}, {Rm}"
-    t["UDIV"] = "udiv{c} {Rd}, {Rn}, {Rm}"
+    t["SMULBB, SMULBT, SMULTB, SMULTT"] = halves("smul", "{Rd}, {Rn}, {Rm}")
+    t["SMLABB, SMLABT, SMLATB, SMLATT"] = halves("smla", "{Rd}, {Rn}, {Rm}, {Ra}")
+    t["SMULWB, SMULWT"] = halves("smulw", "{Rd}, {Rn}, {Rm}", two=False)
+    t["SMLAWB, SMLAWT"] = halves("smlaw", "{Rd}, {Rn}, {Rm}, {Ra}", two=False)
+    t["SMLALBB, SMLALBT, SMLALTB, SMLALTT"] = halves("smlal", "{RdLo}, {RdHi}, {Rn}, {Rm}")
     # A6.3.5 / A6.3.6
     t["STM"] = _ldm32("stmia", ".w")
     t["LDM"] = _ldm32("ldmia", ".w")
@@ -374,11 +340,7 @@ def _formats32() -> Dict[str, Format]:
     t["LDREX"] = "ldrex{c} {Rt}, {tmx}"
     t["STRD (immediate)"] = "strd{c} {Rt}, {Rt2}, {tmd}"
     t["LDRD (immediate)"] = "ldrd{c} {Rt}, {Rt2}, {tmd}"
-    t["STREXB"] = "strexb{c} {Rd}, {Rt}, [{Rn}]"
-    t["STREXH"] = "strexh{c} {Rd}, {Rt}, [{Rn}]"
     t["STREXD"] = "strexd{c} {Rd}, {Rt}, {Rt2}, [{Rn}]"
-    t["LDREXB"] = "ldrexb{c} {Rt}, [{Rn}]"
-    t["LDREXH"] = "ldrexh{c} {Rt}, [{Rn}]"
     t["LDREXD"] = "ldrexd{c} {Rt}, {Rt2}, [{Rn}]"
     t["TBB, TBH"] = lambda f, d: "tbh{c} [{Rn}, {Rm}, lsl #1]" if f["H"] else "tbb{c} [{Rn}, {Rm}]"
     # A6.3.7-A6.3.10
@@ -401,41 +363,29 @@ def _formats32() -> Dict[str, Format]:
         if op.startswith("LDR"):
             t[f"{op} (literal)"] = m + "{c}.w {Rt}, {tlit}"
     # A6.3.4 branches and miscellaneous control
-    t["MSR (register)"] = _msr32
-    t["MSR (Banked register)"] = lambda f, d: f"msr{{c}} {D.banked(f['R'], f['M'], f['M1'])}, {{Rn}}"
-    t["MRS"] = lambda f, d: f"mrs{{c}} {{Rd}}, {'SPSR' if f['R'] else 'CPSR'}"
-    t["MRS (Banked register)"] = lambda f, d: f"mrs{{c}} {{Rd}}, {D.banked(f['R'], f['M'], f['M1'])}"
     for op in ("NOP", "YIELD", "WFE", "WFI", "SEV"):
         t[op] = op.lower() + "{c}.w"
-    t["DBG"] = "dbg{c} {#option}"
     t["NOP (unallocated hint)"] = lambda f, d: f"nop{{c}}.w {{{f['op2']}}}"
-    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"], ".w" if f["imod"] else "")
-    t["CLREX"] = "clrex{c}"
-    t["DSB"] = lambda f, d: f"dsb{{c}} {D.barrier(f['option'])}"
-    t["DMB"] = lambda f, d: f"dmb{{c}} {D.barrier(f['option'])}"
-    t["ISB"] = lambda f, d: f"isb{{c}} {D.barrier(f['option'])}"
-    t["BXJ"] = "bxj{c} {Rm}"
+    t["CPS"] = lambda f, d: D.cps(f["imod"], f["M"], f["A"], f["I"], f["F"], f["mode"],
+                                      ".w" if f["imod"] and not f["M"] else "")
     t["SUBS PC, LR and related instructions (ERET)"] = _subs_pc
     t["HVC"] = lambda f, d: f"hvc #{(f['imm4'] << 12) | f['imm12']}"
     t["SMC"] = "smc{c} {#imm4}"
-    t["UDF"] = lambda f, d: f"udf.w #{(f['imm4'] << 12) | f['imm12']}"
+    t["UDF"] = lambda f, d: f"udf{{c}}.w #{(f['imm4'] << 12) | f['imm12']}"
     t["B"] = lambda f, d: "b{c}.w {tb20}" if "cond" in f else "b{c}.w {tb24}"
     t["BL"] = "bl{c} {tb24}"
     t["BLX (immediate)"] = "blx{c} {tblx}"
 
     def _srs(f: Fields, d: DisasmContext) -> str:
         mode = "db" if d.word >> 23 & 3 == 0 else "ia"
-        return f"srs{mode} sp{'!' if f['W'] else ''}, #{f['mode']}"
+        return f"srs{mode}{{c}} sp{'!' if f['W'] else ''}, #{f['mode']}"
 
     def _rfe(f: Fields, d: DisasmContext) -> str:
         mode = "db" if d.word >> 23 & 3 == 0 else "ia"
-        return f"rfe{mode} {{Rn}}{'!' if f['W'] else ''}"
+        return f"rfe{mode}{{c}} {{Rn}}{'!' if f['W'] else ''}"
 
     t["SRS"] = _srs
     t["RFE"] = _rfe
-    for op in ("STC", "LDC", "MCRR", "MRRC", "CDP", "MCR", "MRC"):
-        for name in (op, op + "2"):
-            t[name] = (lambda nm: (lambda f, d: D.coproc(f, d, nm)))(name)
     return t
 
 

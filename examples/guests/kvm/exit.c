@@ -8,7 +8,7 @@ void guest_exit(int status)
     block[1] = (uint32_t)status;
     register uint32_t r0 __asm__("r0") = 0x20;
     register uint32_t *r1 __asm__("r1") = block;
-    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile(SEMIHOST_SVC : "+r"(r0) : "r"(r1) : "memory");
     for (;;)
         ;
 }

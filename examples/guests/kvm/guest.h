@@ -32,6 +32,14 @@
 #define DBGWCR0    0, 0, 7
 #define DBGOSLAR   1, 0, 4
 
+/* The semihosting call (ARM DUI 0471 / the semihosting spec): SVC 0x123456 in
+ * ARM state, SVC 0xAB in Thumb state (armsim and QEMU intercept both). */
+#ifdef __thumb__
+#define SEMIHOST_SVC "svc 0xab"
+#else
+#define SEMIHOST_SVC "svc 0x123456"
+#endif
+
 #define MDBGEN (1u << 15)
 /* DBGBCR: E, PMC = 0b11 (PL0 and PL1), BAS = 0b1111 (an ARM instruction), unlinked address match. */
 #define BCR_ARM_ENABLED 0x1e7u
@@ -45,7 +53,7 @@ static inline void sh_write0(const char *s)
 {
     register uint32_t r0 __asm__("r0") = 0x04; /* SYS_WRITE0 */
     register const char *r1 __asm__("r1") = s;
-    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
+    __asm__ volatile(SEMIHOST_SVC : "+r"(r0) : "r"(r1) : "memory");
 }
 
 static inline void put_hex(uint32_t v)
