@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from armsim.kvm import VM, Hypervisor, KvmTracer, VmResult
 
@@ -67,9 +67,14 @@ def vector_words() -> List[int]:
 
 
 def probe_vm(words: Sequence[int], policy: str = "lazy", cpu: str = "cortex-a15", host_debug: str = "idle",
-             tracer: Optional[KvmTracer] = None) -> VM:
-    """A VM whose guest runs ``words`` then exits with status 0 (the phases guest's ELF provides the image)."""
+             tracer: Optional[KvmTracer] = None, host_values: Optional[Mapping[str, int]] = None) -> VM:
+    """A VM whose guest runs ``words`` then exits with status 0 (the phases guest's ELF provides the image).
+
+    ``host_values`` replaces the ``host_debug`` preset: the host's debug register values, by name.
+    """
     hv = Hypervisor(cpu=cpu, debug_policy=policy, host_debug=host_debug, tracer=tracer, stdout=False, stderr=False)
+    if host_values is not None:
+        hv.host_values = dict(host_values)
     vm = hv.create_vm(KVM / "phases.elf")
     mem = vm.machine.mem
     body = [*list(load_const(10, RESULTS)), movw(11, 0), *list(words), *exit_words(0)]

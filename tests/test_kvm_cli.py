@@ -100,3 +100,34 @@ def test_process_exit_code_is_the_guests(tmp_path: Path) -> None:
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[0] == "phase 1: 0x00001000 0x000101e6 0x00002000 0x000001fe"
+
+
+def run_user(tmp_path: Path, guest: str, policy: str) -> Tuple[dict, str]:
+    """``armsim kvm GUEST --policy P --json F`` in a process of its own, as a user runs it; (report, stdout)."""
+    path = tmp_path / f"{Path(guest).stem}-{policy}.json"
+    p = subprocess.run([sys.executable, "-m", "armsim", "kvm", guest, "--policy", policy, "--host-debug", "idle",
+                        "--json", str(path)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return json.loads(path.read_text()), p.stdout
+
+
+@pytest.mark.parametrize("k", [1, 3, 4, 7])
+def test_k_phase_rule_from_the_command_line(k: int, tmp_path: Path) -> None:
+    """The issue's k-phase rule for several k (phases.c built with -DPHASES=k; phases.elf is k = 4): a guest of k
+    phases ended by HVC #0 that writes debug registers in each and never sets MDBGen, --host-debug idle.  Lazy:
+    debug_switches == k (the first trapped write of a phase makes the next run dirty); eager: debug_switches ==
+    runs (k + 1); raz-wi and passthrough: 0; the guest's output the same under eager and lazy."""
+    guest = str(KVM / ("phases.elf" if k == 4 else f"phases{k}.elf"))
+    rep = {}
+    out = {}
+    for policy in ("lazy", "eager", "raz-wi", "passthrough"):
+        rep[policy], out[policy] = run_user(tmp_path, guest, policy)
+        assert rep[policy]["exit_code"] == 0 and rep[policy]["exits"]["by_ec"]["0x12"] == k
+    assert rep["lazy"]["debug_switches"] == k
+    assert rep["eager"]["debug_switches"] == rep["eager"]["runs"] == k + 1
+    assert rep["raz-wi"]["debug_switches"] == 0 and rep["passthrough"]["debug_switches"] == 0
+    assert out["lazy"] == out["eager"]
+    lines = out["lazy"].splitlines()
+    assert len(lines) == k + 1 and lines[-1] == "done"
+    assert lines[k - 1] == f"phase {k}: {0x1000 * k:#010x} {0x1e6 | k << 16:#010x} {0x2000 * k:#010x} 0x000001fe"
+    assert out["raz-wi"].splitlines()[0] == "phase 1: 0x00000000 0x00000000 0x00000000 0x00000000"
