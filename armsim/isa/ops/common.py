@@ -7,7 +7,21 @@ The exception return (CPSR <- SPSR, then BranchWritePC) is
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
+from armsim.isa.contract import ExecContext, InsnInfo, Op
+from armsim.isa.template import Template, template_op
+
 MASK32 = 0xFFFFFFFF
+
+
+def template(ctx: ExecContext, info: InsnInfo, name: str, lines: Sequence[str], stores: bool = False,
+             **slots: Any) -> Op:
+    """The op of one operation's template body (:mod:`armsim.isa.template`), slot ``nxt`` = the next key.
+
+    The same body is spliced into translated blocks (:mod:`armsim.exec.blocks`).
+    """
+    return template_op(ctx.regs, ctx.flags, Template(name, lines, {"nxt": info.nxt, **slots}, stores))
 
 
 def BranchWritePC(address: int, thumb: bool) -> int:
