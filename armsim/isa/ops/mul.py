@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any, List
 
 from armsim.isa.contract import ExecContext, InsnInfo, Op
-from armsim.isa.ops.common import template
+from armsim.isa.ops.common import saturate_q, template
 
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
@@ -262,12 +262,6 @@ def UDIV(ctx: ExecContext, info: InsnInfo, d: int, n: int, m: int) -> Op:
 # ---------------------------------------------------------------------------
 
 
-def signed_saturate(v: str, hi: str, lo: str) -> List[str]:
-    """Template lines of SignedSatQ (A2.2.2): clamp ``v`` to [lo, hi], APSR.Q = 1 when it saturates."""
-    return [f"if {v} > {hi}:", f"    {v} = {hi}", "    flags[1] = 1", f"elif {v} < {lo}:", f"    {v} = {lo}",
-            "    flags[1] = 1"]
-
-
 _SAT32 = ("0x7FFFFFFF", "-0x80000000")
 
 
@@ -277,9 +271,9 @@ def _qaddsub(ctx: ExecContext, info: InsnInfo, name: str, d: int, m: int, n: int
     lines: List[str] = []
     y = _sint("n")
     if double:
-        lines += [f"y = {_sint('n')} << 1", *signed_saturate("y", *_SAT32)]
+        lines += [f"y = {_sint('n')} << 1", *saturate_q("y", *_SAT32)]
         y = "y"
-    lines += [f"r = {_sint('m')} {'-' if sub else '+'} {y}", *signed_saturate("r", *_SAT32),
+    lines += [f"r = {_sint('m')} {'-' if sub else '+'} {y}", *saturate_q("r", *_SAT32),
               "regs[d] = r & 0xFFFFFFFF", "return nxt"]
     return template(ctx, info, name, lines, d=d, m=m, n=n)
 
