@@ -20,13 +20,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from armsim.coproc.bus import CoprocessorBus  # noqa: E402
-from armsim.cpu.exceptions import ExceptionModel  # noqa: E402
-from armsim.cpu.state import CPUState  # noqa: E402
-from armsim.exec.blocks import BlockEngine  # noqa: E402
-from armsim.exec.engine import Engine  # noqa: E402
-from armsim.isa.contract import ExecContext  # noqa: E402
-from armsim.memory import Memory  # noqa: E402
+from armsim.coproc.bus import CoprocessorBus
+from armsim.cpu.exceptions import ExceptionModel
+from armsim.cpu.state import CPUState
+from armsim.exec.blocks import BlockEngine
+from armsim.exec.engine import Engine
+from armsim.isa.contract import ExecContext
+from armsim.memory import Memory
 
 CODE = 0x1000
 DATA = 0x8000
