@@ -251,8 +251,6 @@ def _load_reg(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, m: i
 
 def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: int, add: bool) -> Op:
     """A load from Align(PC, 4) +/- imm32, the address baked in at build time."""
-    regs = ctx.regs
-    nxt = info.nxt
     base = info.pcv & ~3
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
     if t == 15:
@@ -272,11 +270,7 @@ def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: i
 
         return handles(op_pc, pc=True)
 
-    def op() -> int:
-        regs[t] = rd(addr)
-        return nxt
-
-    return handles(op, pc=True)
+    return handles(_mem_op(ctx, info, "LDR literal", ["regs[t] = rd(addr)"], False, rd=rd, t=t, addr=addr), pc=True)
 
 
 def _store_imm(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, imm32: int, index: bool, add: bool,
