@@ -52,14 +52,14 @@ class RecordingBlockEngine(BlockEngine):
         self.ram = ram
 
     def _wrap(self, blk: Block, fn: BlockFn) -> BlockFn:
-        def recorded() -> Tuple[int, int]:
+        def recorded(left: int) -> Tuple[int, int]:
             try:
-                pc, k = fn()
+                pc, k = fn(left)
             except (MemoryFault, SemihostingCall, GuestExit, GuestHalt) as e:
-                self.total += blk.fault_index(e) + 1  # the instructions before, and the one that trapped
+                self.total += blk.fault_index(e)[1] + 1  # the instructions before, and the one that trapped
                 raise
             except BaseException as e:
-                self.total += blk.fault_index(e)
+                self.total += blk.fault_index(e)[1]
                 raise
             self.total += k
             self.records.append((self.total, cpu_state(self, pc, self.ram)))
@@ -424,6 +424,95 @@ def test_operations_are_inlined_in_translated_blocks() -> None:
     eng.run(len(INLINED))
     blk = eng.binfo[CODE]
     assert len(blk.ops) == len(INLINED) + 2  # one block: the operations, SUBS, BNE
-    src, bind, _ = block_source(blk)
+    src, bind = block_source(blk)[:2]
     assert not [name for name in bind if name.startswith("op_")], src
-    assert "regs[0] = 32 - regs[1].bit_length()" in src  # CLZ, register numbers as literals
+    assert "R0 = 32 - R1.bit_length()" in src  # CLZ, registers as the block's locals
+
+
+# -- translated-block specifics: timing charged at exits, self-loops, registers in locals ----------
+
+
+def _timed_machine(engine: Any, image: bytes, regs: List[int], iterations: int, timing: str) -> Machine:
+    m = Machine(stdout=False, stderr=False, engine=engine, timing=timing, ram=(0, RAM))
+    m._mem.load(0, image)
+    for r, v in enumerate(regs):
+        m.cpu.regs[r] = v
+    for r, v in ((9, _dp_imm(AL, 4, 0, 7, 7, 1)), (10, BAD), (11, DATA), (12, iterations), (13, 0x7000),
+                 (15, CODE)):
+        m.cpu.regs[r] = v
+    m.engine.flush()
+    return m
+
+
+@settings(max_examples=profile_examples(25, 200))
+@given(programs(), st.integers(1, 12), st.sampled_from(["fast", "pipeline"]))
+def test_generated_loops_same_cycles_on_both_engines(prog: Tuple[List[int], List[int]], iterations: int,
+                                                      timing: str) -> None:
+    """A translated block charges the static costs of its instructions at its exits, and those of the
+    instructions up to an abort, UNDEFINED or semihosting call mid-block when it raises: cycles and their
+    breakdown are the interpreter's after every run (here cut into short runs, so limits fall mid-block)."""
+    body, regs = prog
+    image, n = _image(body, iterations)
+    limit = 40 * (len(body) + 6) * iterations + 50
+    out = []
+    for engine in ("interp", lambda ctx: BlockEngine(ctx, hot=0)):
+        m = _timed_machine(engine, image, regs, n, timing)
+        seen = []
+        for _ in range(4):
+            m.engine.run(limit // 4 + 3)
+            seen.append((m.timing.instructions, m.timing.cycles, tuple(sorted(m.timing.breakdown().items())),
+                         cpu_state(m.engine, m.engine.pc_key(), None)))
+        out.append(seen)
+    assert out[0] == out[1]
+
+
+def _loop_image(extra: List[int]) -> bytes:
+    """``loop: ADD r2, r2, #1; <extra>; SUBS r12, r12, #1; BNE loop; B .`` at CODE."""
+    return _image([_dp_imm(AL, 4, 0, 2, 2, 1), *extra], 0)[0]
+
+
+def test_self_loop_runs_inside_its_function_within_the_budget() -> None:
+    """A block that branches back to its start loops in its function: one call, many passes, and an
+    instruction limit in the middle of the passes is still exact."""
+    image = _loop_image([])
+    m, eng = _small(BlockEngine, image, [0] * 8, 1000)
+    calls = []
+    eng.hot = 0
+    real = eng.translate
+
+    def counted(blk: Block) -> BlockFn:
+        fn = real(blk)
+
+        def wrapped(left: int) -> Tuple[int, int]:
+            calls.append(left)
+            return fn(left)
+
+        if eng.binfo.get(blk.key) is blk:
+            eng.blocks[blk.key] = (wrapped, len(blk.ops))
+        return wrapped
+
+    eng.translate = counted  # type: ignore[method-assign]
+    eng.run(3 * 250 + 2)  # 250 passes of ADD, SUBS, BNE, then 2 more
+    assert eng.instructions == 752
+    assert m.cpu.regs[2] == 251 and m.cpu.regs[12] == 749 and m.cpu.regs[15] == CODE + 8
+    assert len(calls) == 1  # the passes ran inside one call; the last two on the interpreter's ops
+    blk = eng.binfo[CODE]
+    assert blk.code is not None and "while True:" in block_source(blk)[0]
+
+
+def test_abort_in_a_self_loop_writes_back_the_registers_of_earlier_passes() -> None:
+    """Registers held in locals: an abort in a later pass leaves the state of the passes before it (B1.9.8)."""
+    # loop: ADD r2, #1; LDR r0, [r11], #4 (walking off the end of RAM); SUBS r12, #1; BNE loop
+    extra = [_ldr_str(AL, 1, 0, 11, 0, 4, P=0, U=1, W=0)]  # LDR r0, [r11], #4: post-indexed walk
+    image = _loop_image(extra)
+    for engine_cls in (Engine, BlockEngine):
+        m, eng = _small(engine_cls, image, [0] * 8, 1000)
+        m.cpu.regs[11] = RAM - 5 * 4  # the 6th pass loads from RAM's end: a Data Abort
+        if isinstance(eng, BlockEngine):
+            eng.hot = 0
+        # 5 passes of 4; the ADD and the aborting LDR of the 6th (in the translated loop: a whole pass fits
+        # the budget); the handler's SUBS pc, lr, #4 skips the LDR; SUBS r12; BNE back to the start.
+        eng.run(25)
+        assert eng.instructions == 25 and m.cpu.mode == 0x13 and m.cpu.regs[15] == CODE, engine_cls.__name__
+        assert (m.cpu.regs[2], m.cpu.regs[11], m.cpu.regs[12]) == (6, RAM, 994)
+        assert sum(m.exc.counts.values()) == 1  # the one Data Abort

@@ -7,8 +7,9 @@ Levels (``Machine(timing=...)``, ``armsim run --timing``):
   cycles (:mod:`armsim.timing.tables`); nothing else.  The cost is fixed when
   the op is decoded: the common one-cycle operations cost nothing extra at run
   time (``cycles = instructions + extra``), and only an op whose cost differs
-  is wrapped in a closure that adds its difference.  A translated block will
-  sum the same static costs once (:func:`static_cost`).
+  is wrapped in a closure that adds its difference.  A translated block sums
+  the same static costs once: the closure exposes ``inner`` (the op) and
+  ``charge`` (``(acc, category, extra)``), see :func:`timed_charge`.
 * ``pipeline``: :mod:`armsim.timing.pipeline` (issue width, scoreboard,
   branch prediction, serialisation, optional L1 caches).
 
@@ -65,6 +66,18 @@ WORK: Dict[str, Callable[[TimingTable], int]] = {
 
 
 _UNDEFINED = OpCost(CostClass.EXC_GEN, (), (), 1, Flow.EXCEPTION)
+
+
+def timed_charge(op: Op) -> Optional[Tuple[Op, List[int], int, int]]:
+    """``(inner op, acc, category, extra)`` of an op the fast level wrapped, else None.
+
+    The wrapped op is ``inner`` followed (also when it raises) by ``acc[category] += extra``.
+    """
+    charge = getattr(op, "charge", None)
+    if charge is None:
+        return None
+    acc, cat, extra = charge
+    return op.inner, acc, cat, extra  # type: ignore[attr-defined]
 
 
 def check_level(level: str) -> str:
@@ -150,6 +163,10 @@ class Timing:
             finally:
                 acc[cat] += extra
 
+        # The charge as data, for a translated block that sums its instructions' static costs once
+        # and charges them at its exits (armsim.exec.blocks): ``acc[cat] += extra`` around ``inner``.
+        timed.inner = op  # type: ignore[attr-defined]
+        timed.charge = (acc, cat, extra)  # type: ignore[attr-defined]
         return timed
 
     # -- counters -----------------------------------------------------------------------
@@ -239,4 +256,5 @@ class Timing:
         return f"<Timing {self.profile.name} {self.level} cycles={self.cycles} insns={self.instructions}>"
 
 
-__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost"]
+__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost",
+           "timed_charge"]
