@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from armsim import Machine
-from armsim.exec.blocks import Block, BlockEngine, BlockFn
+from armsim.exec.blocks import Block, BlockEngine, BlockFn, block_source
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, SemihostingCall
@@ -217,12 +217,69 @@ MOV_R1_BLOCK = _dp_imm(AL, 13, 0, 0, 1, 0x903)  # MOV r1, #0xC000 (0x03 ROR 18, 
 _CONDS = st.integers(0, 14)
 _LOW = st.integers(0, 7)  # r0-r7: free for data; r8-r12 have fixed roles
 
+# Multiply, media and miscellaneous encodings (A5.2.5-A5.2.7, A5.2.12, A5.4): (base word, [(shift, values)]).
+# Register fields take r0-r7 (15 where it selects a form: Ra of SMUAD, Rn of SXTB, BFC); an
+# UNPREDICTABLE combination is UNDEFINED on both engines.
+_R = range(8)
+_R15 = [*range(8), 15]
+_REG_OPS: List[Tuple[int, List[Tuple[int, Any]]]] = [
+    (0x00000090, [(21, range(8)), (20, [0, 1]), (16, _R), (12, _R), (8, _R), (0, _R)]),  # MUL ... SMLAL
+    (0x01000080, [(21, range(4)), (16, _R), (12, _R), (8, _R), (6, [0, 1]), (5, [0, 1]), (0, _R)]),  # SMLA<x><y>
+    (0x07000010, [(20, [0, 1, 3, 4, 5]), (16, _R), (12, _R15), (8, _R), (5, range(8)), (0, _R)]),  # SMLAD, SDIV
+    (0x01000050, [(21, range(4)), (16, _R), (12, _R), (0, _R)]),  # QADD QSUB QDADD QDSUB
+    (0x06000F10, [(20, [1, 2, 3, 5, 6, 7]), (16, _R), (12, _R), (5, [0, 1, 2, 3, 4, 7]), (0, _R)]),  # parallel
+    (0x06800070, [(20, [0, 2, 3, 4, 6, 7]), (16, _R15), (12, _R), (10, range(4)), (0, _R)]),  # SXTAB ... UXTH
+    (0x06800010, [(16, _R), (12, _R), (7, range(32)), (6, [0, 1]), (0, _R)]),  # PKHBT, PKHTB
+    (0x06800FB0, [(16, _R), (12, _R), (0, _R)]),  # SEL
+    (0x068F0F30, [(20, [3, 7]), (12, _R), (7, [0, 1]), (0, _R)]),  # REV REV16 RBIT REVSH
+    (0x06A00010, [(22, [0, 1]), (16, range(32)), (12, _R), (7, range(32)), (6, [0, 1]), (0, _R)]),  # SSAT, USAT
+    (0x06A00F30, [(22, [0, 1]), (16, range(16)), (12, _R), (0, _R)]),  # SSAT16, USAT16
+    (0x07800010, [(16, _R), (12, _R15), (8, _R), (0, _R)]),  # USAD8, USADA8
+    (0x07C00010, [(16, range(32)), (12, _R), (7, range(32)), (0, _R15)]),  # BFC, BFI
+    (0x07A00050, [(22, [0, 1]), (16, range(32)), (12, _R), (7, range(32)), (0, _R)]),  # SBFX, UBFX
+    (0x016F0F10, [(12, _R), (0, _R)]),  # CLZ
+]
+
+
+@st.composite
+def _reg_op(draw: Callable, cond: int) -> int:
+    base, fields = draw(st.sampled_from(_REG_OPS))
+    word = cond << 28 | base
+    for shift, values in fields:
+        word |= draw(st.sampled_from(list(values))) << shift
+    return word
+
+
+def _extra_ldst(cond: int, op2: int, load: int, rt: int, imm8: int, P: int, U: int, W: int) -> int:
+    """A5.2.8 LDRH/STRH/LDRSB/LDRSH/LDRD/STRD (immediate), base R11."""
+    return (cond << 28 | P << 24 | U << 23 | 1 << 22 | W << 21 | load << 20 | 11 << 16 | rt << 12
+            | (imm8 >> 4) << 8 | 0x90 | op2 << 5 | (imm8 & 0xF))
+
+
+def _exclusive_pair(cond: int, op: int, rt: int, rd: int) -> List[int]:
+    """A8.8.75-78 LDREX{,D,B,H} then A8.8.212-215 STREX{,D,B,H} of the same size at [R11]."""
+    return [cond << 28 | 0x01900F9F | op << 21 | 11 << 16 | rt << 12,
+            cond << 28 | 0x01800F90 | op << 21 | 11 << 16 | rd << 12 | rt]
+
 
 @st.composite
 def _insn(draw: Callable, index: int, length: int) -> List[int]:
     """One item of the loop body (one or two words); ``index`` is its word position in the body."""
-    kind = draw(st.sampled_from(["dp", "dp", "dp", "dpreg", "ldst", "ldst", "abort", "undef", "smc", "semi"]))
+    kind = draw(st.sampled_from(["dp", "dp", "dp", "dpreg", "ldst", "ldst", "abort", "undef", "smc", "semi",
+                                 "mul_media", "mul_media", "extra", "excl"]))
     cond = draw(st.one_of(st.just(AL), _CONDS))
+    if kind == "mul_media":
+        return [draw(_reg_op(cond))]
+    if kind == "extra":
+        P, W = draw(st.sampled_from([(1, 0), (1, 0), (1, 1), (0, 0)]))
+        op2, load = draw(st.sampled_from([(1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1)]))
+        rt = draw(st.sampled_from([0, 2, 4, 6])) if load == 0 and op2 > 1 else draw(_LOW)
+        return [_extra_ldst(cond, op2, load, rt, draw(st.integers(0, 0x3F)) * 4, P,
+                            1 if W == 0 else draw(st.integers(0, 1)), W)]
+    if kind == "excl":
+        op = draw(st.integers(0, 3))
+        rt = draw(st.sampled_from([0, 2, 4, 6])) if op == 1 else draw(_LOW)
+        return _exclusive_pair(cond, op, rt, draw(_LOW))
     if kind == "dp":
         op = draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15]))
         s = 1 if op in (8, 9, 10, 11) else draw(st.integers(0, 1))
@@ -355,3 +412,32 @@ def test_abort_mid_block_is_precise() -> None:
     eng.run(2)  # ADD, then the aborting LDR (counted)
     assert eng.instructions == 2 and m.cpu.regs[2] == 1 and m.cpu.regs[3] == 0
     assert m.cpu.mode == 0x17 and m.cpu.regs[14] == CODE + 4 + 8 and m.cpu.regs[15] == 0x10
+
+
+# One encoding per operation family written as a template (DESIGN.md section 5, "one definition per operation").
+INLINED = {
+    "MULS r0, r1, r2": 0xE0100291, "UMLAL r0, r1, r2, r3": 0xE0A10392, "SMLABT r0, r1, r2, r3": 0xE10030C1,
+    "SMLSDX r0, r1, r2, r3": 0xE7003271, "SMMULR r0, r1, r2": 0xE750F231, "UDIV r0, r1, r2": 0xE730F211,
+    "QDSUB r0, r1, r2": 0xE1620051, "SADD16 r0, r1, r2": 0xE6110F12, "UQSUB8 r0, r1, r2": 0xE6610FF2,
+    "SHASX r0, r1, r2": 0xE6310F32, "UADD8 r0, r1, r2": 0xE6510F92, "SXTAB16 r0, r1, r2, ROR #8": 0xE6810472,
+    "UXTH r0, r1, ROR #24": 0xE6FF0C71, "PKHTB r0, r1, r2, ASR #20": 0xE6810A52, "SSAT r0, #16, r1, ASR #3": 0xE6AF01D1,
+    "USAT16 r0, #8, r1": 0xE6E80F31, "SEL r0, r1, r2": 0xE6810FB2, "REVSH r0, r1": 0xE6FF0FB1,
+    "RBIT r0, r1": 0xE6FF0F31, "USAD8 r0, r1, r2": 0xE780F211, "SBFX r0, r1, #4, #8": 0xE7A70251,
+    "BFC r0, #4, #8": 0xE7CB021F, "CLZ r0, r1": 0xE16F0F11, "MOVT r0, #0x1234": 0xE3410234,
+    "LDRSH r0, [r11, #2]": 0xE1DB00F2, "STRH r0, [r11], #-2": 0xE04B00B2, "LDRD r0, r1, [r11, #8]!": 0xE1EB00D8,
+    "STRD r2, r3, [r11, -r4]": 0xE10B20F4, "LDR r0, [r11, r1, ROR #3]": 0xE79B01E1, "LDREXH r0, [r11]": 0xE1FB0F9F,
+    "STREXB r1, r2, [r11]": 0xE1CB1F92, "CLREX": 0xF57FF01F, "LDRH r0, [pc, #4]": 0xE1DF00B4,
+}
+
+
+def test_operations_are_inlined_in_translated_blocks() -> None:
+    """The translated block of these operations calls no per-instruction op: each body is spliced in."""
+    image, n = _image(list(INLINED.values()), 1)
+    m, eng = _small(BlockEngine, image, [0] * 8, n, hot=0)
+    m.cpu.regs[4] = 8
+    eng.run(len(INLINED))
+    blk = eng.binfo[CODE]
+    assert len(blk.ops) == len(INLINED) + 2  # one block: the operations, SUBS, BNE
+    src, bind, _ = block_source(blk)
+    assert not [name for name in bind if name.startswith("op_")], src
+    assert "regs[0] = 32 - regs[1].bit_length()" in src  # CLZ, register numbers as literals
