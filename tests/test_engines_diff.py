@@ -28,6 +28,7 @@ from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, SemihostingCall
 from armsim.memory import MemoryFault
+from armsim.timing.profiles import DEFAULT_CPU
 from tests.conftest import profile_examples
 from tests.helpers import TestMachine
 
@@ -159,18 +160,31 @@ def test_bundled_guest_same_on_both_engines(name: str) -> None:
     assert ram_b == ram_i
 
 
+# The cycle matrix: the default run prices every guest on the default profile, one run per engine; the
+# ci profile (.ci/run) adds the other profile and a second run on each engine (the same process, warm caches).
+CYCLE_CPUS = ("cortex-a15", "cortex-a7") if profile_examples(0, 1) else (DEFAULT_CPU,)
+CYCLE_RUNS = profile_examples(1, 2)
+# A guest pinned to a profile (the debug/ ones) runs on that profile only.
+CYCLE_CASES = [(name, cpu) for name in GUEST_ELFS for cpu in CYCLE_CPUS
+               if _guest_options(name).get("cpu", cpu) == cpu]
+
+
 @pytest.mark.parametrize("timing", ["fast", "pipeline"])
-@pytest.mark.parametrize("name", GUEST_ELFS)
-def test_bundled_guest_same_cycles_on_both_engines(name: str, timing: str) -> None:
-    """Every bundled guest at both timing levels: same instructions, cycles (by category) and exceptions."""
+@pytest.mark.parametrize(("name", "cpu"), CYCLE_CASES)
+def test_bundled_guest_same_cycles_on_both_engines(name: str, timing: str, cpu: str) -> None:
+    """Same ELF, profile and level: the same instructions, cycles (by category) and exceptions on every run
+    and on either engine."""
     limit = 400_000
     results = []
+    opts = _guest_options(name)
     for engine in ("interp", "block"):
-        m = _guest_machine(name, engine, timing=timing)
-        r = m.run(max_instructions=limit)
-        results.append((r.stop_reason, r.exit_code, r.instructions, r.cycles, m.timing.breakdown(), r.exceptions,
-                        r.output))
-    assert results[0] == results[1]
+        for _ in range(CYCLE_RUNS):
+            m = _guest_machine(name, engine, timing=timing, **({} if "cpu" in opts else {"cpu": cpu}))
+            r = m.run(max_instructions=limit)
+            results.append((r.stop_reason, r.exit_code, r.instructions, r.cycles, m.timing.breakdown(),
+                            r.exceptions, r.output))
+    assert len(results) == 2 * CYCLE_RUNS
+    assert all(res == results[0] for res in results[1:])
     if results[0][2] > 1000:
         assert results[0][3] != results[0][2]  # the level prices something: cycles are not the count
 
