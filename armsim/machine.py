@@ -56,6 +56,7 @@ from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, InsnInfo, Op
+from armsim.isa.decoder import Row
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
@@ -216,8 +217,8 @@ class Machine:
             decorate = self.timing.decorate
             regs = self._cpu.regs
 
-            def decorate_op(op: Op, row_name: str, info: InsnInfo, fields: Dict[str, int]) -> Op:
-                return decorate(op, row_name, info, fields, regs)
+            def decorate_op(op: Op, row: Optional[Row], info: InsnInfo, fields: Dict[str, int]) -> Op:
+                return decorate(op, row, info, fields, regs)
 
             self.engine.decorate = decorate_op
         # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.

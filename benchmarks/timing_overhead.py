@@ -1,10 +1,12 @@
 """What the timing model costs: CPU-time MIPS with timing off / fast / pipeline (/ pipeline + L1 caches).
 
     python benchmarks/timing_overhead.py [--repeat N] [--guests printf,malloc,...] [--cpu cortex-a15]
+                                         [--engines interp,block]
 
-For each bundled guest: the instructions it runs, then for each timing level the
-CPU time of ``Machine.run`` (``time.process_time``, best of ``--repeat`` runs; the
-ELF is loaded outside the timed part), its MIPS and the ratio to ``off``.  A second
+For each engine (one table each) and bundled guest: the instructions it runs, then
+for each timing level the CPU time of ``Machine.run`` (``time.process_time``, the
+minimum of ``--repeat`` runs after one warm-up run; the ELF is loaded outside the
+timed part), its MIPS and the ratio to ``off``.  A second
 table gives each guest's cycles per instruction on the Cortex-A15 and Cortex-A7
 profiles at the fast and pipeline levels (the counts are deterministic: one run each).
 Both tables go to stdout (rich), with the Python implementation in the title.
@@ -33,15 +35,16 @@ CONFIGS: Tuple[Tuple[str, str, bool], ...] = (
     ("off", "off", False), ("fast", "fast", False), ("pipeline", "pipeline", False),
     ("pipeline+caches", "pipeline", True))
 CPI_CPUS = ("cortex-a15", "cortex-a7")
+ENGINES = ("interp", "block")
 
 
 def guest_path(name: str) -> Path:
     return ROOT / "examples" / "guests" / f"{name}.elf"
 
 
-def run_once(name: str, cpu: str, level: str, caches: bool) -> Tuple[int, int, float]:
+def run_once(name: str, cpu: str, level: str, caches: bool, engine: str = "block") -> Tuple[int, int, float]:
     """(instructions, cycles, CPU seconds of the run) of one run."""
-    m = Machine(cpu=cpu, timing=level, caches=caches, stdout=False, stderr=False)
+    m = Machine(cpu=cpu, timing=level, caches=caches, stdout=False, stderr=False, engine=engine)
     m.load_elf(str(guest_path(name)))
     t0 = time.process_time()
     r = m.run(max_instructions=200_000_000)
@@ -49,19 +52,19 @@ def run_once(name: str, cpu: str, level: str, caches: bool) -> Tuple[int, int, f
     return r.instructions, r.cycles, cpu_s
 
 
-def best_time(name: str, cpu: str, level: str, caches: bool, repeat: int) -> Tuple[int, float]:
-    run_once(name, cpu, level, caches)  # warm-up: the first run in a process also builds decode tables
+def best_time(name: str, cpu: str, level: str, caches: bool, repeat: int, engine: str) -> Tuple[int, float]:
+    run_once(name, cpu, level, caches, engine)  # warm-up: the first run in a process also builds decode tables
     best = float("inf")
     n = 0
     for _ in range(repeat):
-        n, _, s = run_once(name, cpu, level, caches)
+        n, _, s = run_once(name, cpu, level, caches, engine)
         best = min(best, s)
     return n, best
 
 
-def overhead_table(guests: List[str], cpu: str, repeat: int) -> Table:
+def overhead_table(guests: List[str], cpu: str, repeat: int, engine: str = "block") -> Table:
     impl = f"{platform.python_implementation()} {platform.python_version()}"
-    table = Table(title=f"timing overhead, CPU time, {cpu}, best of {repeat} ({impl})")
+    table = Table(title=f"timing overhead, {engine} engine, CPU time, {cpu}, best of {repeat} ({impl})")
     table.add_column("guest")
     table.add_column("instructions", justify="right")
     for label, _, _ in CONFIGS:
@@ -77,7 +80,7 @@ def overhead_table(guests: List[str], cpu: str, repeat: int) -> Table:
         n = 0
         cells: List[str] = []
         for label, level, caches in CONFIGS:
-            n, s = best_time(name, cpu, level, caches, repeat)
+            n, s = best_time(name, cpu, level, caches, repeat, engine)
             totals[label] += s
             if label == "off":
                 base = s
@@ -119,16 +122,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per guest and level; the best is reported")
     ap.add_argument("--guests", default=",".join(GUESTS))
     ap.add_argument("--cpu", default="cortex-a15", help="profile of the overhead table")
+    ap.add_argument("--engines", default=",".join(ENGINES), help="engines to time, one table each")
     ap.add_argument("--no-cpi", action="store_true", help="leave out the cycles-per-instruction table")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     guests = [g for g in args.guests.split(",") if g]
+    engines = [e for e in args.engines.split(",") if e]
+    for e in engines:
+        if e not in ENGINES:
+            ap.error(f"unknown engine {e!r} (valid: {', '.join(ENGINES)})")
     for g in guests:
         if not guest_path(g).is_file():
             ap.error(f"no bundled guest {g!r} ({guest_path(g)})")
     console = Console()
-    console.print(overhead_table(guests, args.cpu, args.repeat))
+    for engine in engines:
+        console.print(overhead_table(guests, args.cpu, args.repeat, engine))
     if not args.no_cpi:
         console.print(cpi_table(guests))
     return 0

@@ -60,6 +60,7 @@ def test_timing_overhead_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> N
     assert mod.main(["--guests", "exitcode", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "timing overhead" in out and "cycles per instruction" in out and "exitcode" in out
+    assert "interp engine" in out and "block engine" in out  # one overhead table per engine
 
 
 def test_world_switch_benchmark_writes_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

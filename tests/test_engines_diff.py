@@ -23,11 +23,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from armsim import Machine
-from armsim.exec.blocks import Block, BlockEngine, BlockFn
+from armsim.exec.blocks import Block, BlockEngine, BlockFn, block_source
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, SemihostingCall
 from armsim.memory import MemoryFault
+from armsim.timing.profiles import DEFAULT_CPU
 from tests.conftest import profile_examples
 from tests.helpers import TestMachine
 
@@ -52,14 +53,14 @@ class RecordingBlockEngine(BlockEngine):
         self.ram = ram
 
     def _wrap(self, blk: Block, fn: BlockFn) -> BlockFn:
-        def recorded() -> Tuple[int, int]:
+        def recorded(left: int) -> Tuple[int, int]:
             try:
-                pc, k = fn()
+                pc, k = fn(left)
             except (MemoryFault, SemihostingCall, GuestExit, GuestHalt) as e:
-                self.total += blk.fault_index(e) + 1  # the instructions before, and the one that trapped
+                self.total += blk.fault_index(e)[1] + 1  # the instructions before, and the one that trapped
                 raise
             except BaseException as e:
-                self.total += blk.fault_index(e)
+                self.total += blk.fault_index(e)[1]
                 raise
             self.total += k
             self.records.append((self.total, cpu_state(self, pc, self.ram)))
@@ -159,18 +160,31 @@ def test_bundled_guest_same_on_both_engines(name: str) -> None:
     assert ram_b == ram_i
 
 
+# The cycle matrix: the default run prices every guest on the default profile, one run per engine; the
+# ci profile (.ci/run) adds the other profile and a second run on each engine (the same process, warm caches).
+CYCLE_CPUS = ("cortex-a15", "cortex-a7") if profile_examples(0, 1) else (DEFAULT_CPU,)
+CYCLE_RUNS = profile_examples(1, 2)
+# A guest pinned to a profile (the debug/ ones) runs on that profile only.
+CYCLE_CASES = [(name, cpu) for name in GUEST_ELFS for cpu in CYCLE_CPUS
+               if _guest_options(name).get("cpu", cpu) == cpu]
+
+
 @pytest.mark.parametrize("timing", ["fast", "pipeline"])
-@pytest.mark.parametrize("name", GUEST_ELFS)
-def test_bundled_guest_same_cycles_on_both_engines(name: str, timing: str) -> None:
-    """Every bundled guest at both timing levels: same instructions, cycles (by category) and exceptions."""
+@pytest.mark.parametrize(("name", "cpu"), CYCLE_CASES)
+def test_bundled_guest_same_cycles_on_both_engines(name: str, timing: str, cpu: str) -> None:
+    """Same ELF, profile and level: the same instructions, cycles (by category) and exceptions on every run
+    and on either engine."""
     limit = 400_000
     results = []
+    opts = _guest_options(name)
     for engine in ("interp", "block"):
-        m = _guest_machine(name, engine, timing=timing)
-        r = m.run(max_instructions=limit)
-        results.append((r.stop_reason, r.exit_code, r.instructions, r.cycles, m.timing.breakdown(), r.exceptions,
-                        r.output))
-    assert results[0] == results[1]
+        for _ in range(CYCLE_RUNS):
+            m = _guest_machine(name, engine, timing=timing, **({} if "cpu" in opts else {"cpu": cpu}))
+            r = m.run(max_instructions=limit)
+            results.append((r.stop_reason, r.exit_code, r.instructions, r.cycles, m.timing.breakdown(),
+                            r.exceptions, r.output))
+    assert len(results) == 2 * CYCLE_RUNS
+    assert all(res == results[0] for res in results[1:])
     if results[0][2] > 1000:
         assert results[0][3] != results[0][2]  # the level prices something: cycles are not the count
 
@@ -203,12 +217,69 @@ MOV_R1_BLOCK = _dp_imm(AL, 13, 0, 0, 1, 0x903)  # MOV r1, #0xC000 (0x03 ROR 18, 
 _CONDS = st.integers(0, 14)
 _LOW = st.integers(0, 7)  # r0-r7: free for data; r8-r12 have fixed roles
 
+# Multiply, media and miscellaneous encodings (A5.2.5-A5.2.7, A5.2.12, A5.4): (base word, [(shift, values)]).
+# Register fields take r0-r7 (15 where it selects a form: Ra of SMUAD, Rn of SXTB, BFC); an
+# UNPREDICTABLE combination is UNDEFINED on both engines.
+_R = range(8)
+_R15 = [*range(8), 15]
+_REG_OPS: List[Tuple[int, List[Tuple[int, Any]]]] = [
+    (0x00000090, [(21, range(8)), (20, [0, 1]), (16, _R), (12, _R), (8, _R), (0, _R)]),  # MUL ... SMLAL
+    (0x01000080, [(21, range(4)), (16, _R), (12, _R), (8, _R), (6, [0, 1]), (5, [0, 1]), (0, _R)]),  # SMLA<x><y>
+    (0x07000010, [(20, [0, 1, 3, 4, 5]), (16, _R), (12, _R15), (8, _R), (5, range(8)), (0, _R)]),  # SMLAD, SDIV
+    (0x01000050, [(21, range(4)), (16, _R), (12, _R), (0, _R)]),  # QADD QSUB QDADD QDSUB
+    (0x06000F10, [(20, [1, 2, 3, 5, 6, 7]), (16, _R), (12, _R), (5, [0, 1, 2, 3, 4, 7]), (0, _R)]),  # parallel
+    (0x06800070, [(20, [0, 2, 3, 4, 6, 7]), (16, _R15), (12, _R), (10, range(4)), (0, _R)]),  # SXTAB ... UXTH
+    (0x06800010, [(16, _R), (12, _R), (7, range(32)), (6, [0, 1]), (0, _R)]),  # PKHBT, PKHTB
+    (0x06800FB0, [(16, _R), (12, _R), (0, _R)]),  # SEL
+    (0x068F0F30, [(20, [3, 7]), (12, _R), (7, [0, 1]), (0, _R)]),  # REV REV16 RBIT REVSH
+    (0x06A00010, [(22, [0, 1]), (16, range(32)), (12, _R), (7, range(32)), (6, [0, 1]), (0, _R)]),  # SSAT, USAT
+    (0x06A00F30, [(22, [0, 1]), (16, range(16)), (12, _R), (0, _R)]),  # SSAT16, USAT16
+    (0x07800010, [(16, _R), (12, _R15), (8, _R), (0, _R)]),  # USAD8, USADA8
+    (0x07C00010, [(16, range(32)), (12, _R), (7, range(32)), (0, _R15)]),  # BFC, BFI
+    (0x07A00050, [(22, [0, 1]), (16, range(32)), (12, _R), (7, range(32)), (0, _R)]),  # SBFX, UBFX
+    (0x016F0F10, [(12, _R), (0, _R)]),  # CLZ
+]
+
+
+@st.composite
+def _reg_op(draw: Callable, cond: int) -> int:
+    base, fields = draw(st.sampled_from(_REG_OPS))
+    word = cond << 28 | base
+    for shift, values in fields:
+        word |= draw(st.sampled_from(list(values))) << shift
+    return word
+
+
+def _extra_ldst(cond: int, op2: int, load: int, rt: int, imm8: int, P: int, U: int, W: int) -> int:
+    """A5.2.8 LDRH/STRH/LDRSB/LDRSH/LDRD/STRD (immediate), base R11."""
+    return (cond << 28 | P << 24 | U << 23 | 1 << 22 | W << 21 | load << 20 | 11 << 16 | rt << 12
+            | (imm8 >> 4) << 8 | 0x90 | op2 << 5 | (imm8 & 0xF))
+
+
+def _exclusive_pair(cond: int, op: int, rt: int, rd: int) -> List[int]:
+    """A8.8.75-78 LDREX{,D,B,H} then A8.8.212-215 STREX{,D,B,H} of the same size at [R11]."""
+    return [cond << 28 | 0x01900F9F | op << 21 | 11 << 16 | rt << 12,
+            cond << 28 | 0x01800F90 | op << 21 | 11 << 16 | rd << 12 | rt]
+
 
 @st.composite
 def _insn(draw: Callable, index: int, length: int) -> List[int]:
     """One item of the loop body (one or two words); ``index`` is its word position in the body."""
-    kind = draw(st.sampled_from(["dp", "dp", "dp", "dpreg", "ldst", "ldst", "abort", "undef", "smc", "semi"]))
+    kind = draw(st.sampled_from(["dp", "dp", "dp", "dpreg", "ldst", "ldst", "abort", "undef", "smc", "semi",
+                                 "mul_media", "mul_media", "extra", "excl"]))
     cond = draw(st.one_of(st.just(AL), _CONDS))
+    if kind == "mul_media":
+        return [draw(_reg_op(cond))]
+    if kind == "extra":
+        P, W = draw(st.sampled_from([(1, 0), (1, 0), (1, 1), (0, 0)]))
+        op2, load = draw(st.sampled_from([(1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1)]))
+        rt = draw(st.sampled_from([0, 2, 4, 6])) if load == 0 and op2 > 1 else draw(_LOW)
+        return [_extra_ldst(cond, op2, load, rt, draw(st.integers(0, 0x3F)) * 4, P,
+                            1 if W == 0 else draw(st.integers(0, 1)), W)]
+    if kind == "excl":
+        op = draw(st.integers(0, 3))
+        rt = draw(st.sampled_from([0, 2, 4, 6])) if op == 1 else draw(_LOW)
+        return _exclusive_pair(cond, op, rt, draw(_LOW))
     if kind == "dp":
         op = draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15]))
         s = 1 if op in (8, 9, 10, 11) else draw(st.integers(0, 1))
@@ -341,3 +412,121 @@ def test_abort_mid_block_is_precise() -> None:
     eng.run(2)  # ADD, then the aborting LDR (counted)
     assert eng.instructions == 2 and m.cpu.regs[2] == 1 and m.cpu.regs[3] == 0
     assert m.cpu.mode == 0x17 and m.cpu.regs[14] == CODE + 4 + 8 and m.cpu.regs[15] == 0x10
+
+
+# One encoding per operation family written as a template (DESIGN.md section 5, "one definition per operation").
+INLINED = {
+    "MULS r0, r1, r2": 0xE0100291, "UMLAL r0, r1, r2, r3": 0xE0A10392, "SMLABT r0, r1, r2, r3": 0xE10030C1,
+    "SMLSDX r0, r1, r2, r3": 0xE7003271, "SMMULR r0, r1, r2": 0xE750F231, "UDIV r0, r1, r2": 0xE730F211,
+    "QDSUB r0, r1, r2": 0xE1620051, "SADD16 r0, r1, r2": 0xE6110F12, "UQSUB8 r0, r1, r2": 0xE6610FF2,
+    "SHASX r0, r1, r2": 0xE6310F32, "UADD8 r0, r1, r2": 0xE6510F92, "SXTAB16 r0, r1, r2, ROR #8": 0xE6810472,
+    "UXTH r0, r1, ROR #24": 0xE6FF0C71, "PKHTB r0, r1, r2, ASR #20": 0xE6810A52, "SSAT r0, #16, r1, ASR #3": 0xE6AF01D1,
+    "USAT16 r0, #8, r1": 0xE6E80F31, "SEL r0, r1, r2": 0xE6810FB2, "REVSH r0, r1": 0xE6FF0FB1,
+    "RBIT r0, r1": 0xE6FF0F31, "USAD8 r0, r1, r2": 0xE780F211, "SBFX r0, r1, #4, #8": 0xE7A70251,
+    "BFC r0, #4, #8": 0xE7CB021F, "CLZ r0, r1": 0xE16F0F11, "MOVT r0, #0x1234": 0xE3410234,
+    "LDRSH r0, [r11, #2]": 0xE1DB00F2, "STRH r0, [r11], #-2": 0xE04B00B2, "LDRD r0, r1, [r11, #8]!": 0xE1EB00D8,
+    "STRD r2, r3, [r11, -r4]": 0xE10B20F4, "LDR r0, [r11, r1, ROR #3]": 0xE79B01E1, "LDREXH r0, [r11]": 0xE1FB0F9F,
+    "STREXB r1, r2, [r11]": 0xE1CB1F92, "CLREX": 0xF57FF01F, "LDRH r0, [pc, #4]": 0xE1DF00B4,
+}
+
+
+def test_operations_are_inlined_in_translated_blocks() -> None:
+    """The translated block of these operations calls no per-instruction op: each body is spliced in."""
+    image, n = _image(list(INLINED.values()), 1)
+    m, eng = _small(BlockEngine, image, [0] * 8, n, hot=0)
+    m.cpu.regs[4] = 8
+    eng.run(len(INLINED))
+    blk = eng.binfo[CODE]
+    assert len(blk.ops) == len(INLINED) + 2  # one block: the operations, SUBS, BNE
+    src, bind = block_source(blk)[:2]
+    assert not [name for name in bind if name.startswith("op_")], src
+    assert "R0 = 32 - R1.bit_length()" in src  # CLZ, registers as the block's locals
+
+
+# -- translated-block specifics: timing charged at exits, self-loops, registers in locals ----------
+
+
+def _timed_machine(engine: Any, image: bytes, regs: List[int], iterations: int, timing: str) -> Machine:
+    m = Machine(stdout=False, stderr=False, engine=engine, timing=timing, ram=(0, RAM))
+    m._mem.load(0, image)
+    for r, v in enumerate(regs):
+        m.cpu.regs[r] = v
+    for r, v in ((9, _dp_imm(AL, 4, 0, 7, 7, 1)), (10, BAD), (11, DATA), (12, iterations), (13, 0x7000),
+                 (15, CODE)):
+        m.cpu.regs[r] = v
+    m.engine.flush()
+    return m
+
+
+@settings(max_examples=profile_examples(25, 200))
+@given(programs(), st.integers(1, 12), st.sampled_from(["fast", "pipeline"]))
+def test_generated_loops_same_cycles_on_both_engines(prog: Tuple[List[int], List[int]], iterations: int,
+                                                      timing: str) -> None:
+    """A translated block charges the static costs of its instructions at its exits, and those of the
+    instructions up to an abort, UNDEFINED or semihosting call mid-block when it raises: cycles and their
+    breakdown are the interpreter's after every run (here cut into short runs, so limits fall mid-block)."""
+    body, regs = prog
+    image, n = _image(body, iterations)
+    limit = 40 * (len(body) + 6) * iterations + 50
+    out = []
+    for engine in ("interp", lambda ctx: BlockEngine(ctx, hot=0)):
+        m = _timed_machine(engine, image, regs, n, timing)
+        seen = []
+        for _ in range(4):
+            m.engine.run(limit // 4 + 3)
+            seen.append((m.timing.instructions, m.timing.cycles, tuple(sorted(m.timing.breakdown().items())),
+                         cpu_state(m.engine, m.engine.pc_key(), None)))
+        out.append(seen)
+    assert out[0] == out[1]
+
+
+def _loop_image(extra: List[int]) -> bytes:
+    """``loop: ADD r2, r2, #1; <extra>; SUBS r12, r12, #1; BNE loop; B .`` at CODE."""
+    return _image([_dp_imm(AL, 4, 0, 2, 2, 1), *extra], 0)[0]
+
+
+def test_self_loop_runs_inside_its_function_within_the_budget() -> None:
+    """A block that branches back to its start loops in its function: one call, many passes, and an
+    instruction limit in the middle of the passes is still exact."""
+    image = _loop_image([])
+    m, eng = _small(BlockEngine, image, [0] * 8, 1000)
+    calls = []
+    eng.hot = 0
+    real = eng.translate
+
+    def counted(blk: Block) -> BlockFn:
+        fn = real(blk)
+
+        def wrapped(left: int) -> Tuple[int, int]:
+            calls.append(left)
+            return fn(left)
+
+        if eng.binfo.get(blk.key) is blk:
+            eng.blocks[blk.key] = (wrapped, len(blk.ops))
+        return wrapped
+
+    eng.translate = counted  # type: ignore[method-assign]
+    eng.run(3 * 250 + 2)  # 250 passes of ADD, SUBS, BNE, then 2 more
+    assert eng.instructions == 752
+    assert m.cpu.regs[2] == 251 and m.cpu.regs[12] == 749 and m.cpu.regs[15] == CODE + 8
+    assert len(calls) == 1  # the passes ran inside one call; the last two on the interpreter's ops
+    blk = eng.binfo[CODE]
+    assert blk.code is not None and "while True:" in block_source(blk)[0]
+
+
+def test_abort_in_a_self_loop_writes_back_the_registers_of_earlier_passes() -> None:
+    """Registers held in locals: an abort in a later pass leaves the state of the passes before it (B1.9.8)."""
+    # loop: ADD r2, #1; LDR r0, [r11], #4 (walking off the end of RAM); SUBS r12, #1; BNE loop
+    extra = [_ldr_str(AL, 1, 0, 11, 0, 4, P=0, U=1, W=0)]  # LDR r0, [r11], #4: post-indexed walk
+    image = _loop_image(extra)
+    for engine_cls in (Engine, BlockEngine):
+        m, eng = _small(engine_cls, image, [0] * 8, 1000)
+        m.cpu.regs[11] = RAM - 5 * 4  # the 6th pass loads from RAM's end: a Data Abort
+        if isinstance(eng, BlockEngine):
+            eng.hot = 0
+        # 5 passes of 4; the ADD and the aborting LDR of the 6th (in the translated loop: a whole pass fits
+        # the budget); the handler's SUBS pc, lr, #4 skips the LDR; SUBS r12; BNE back to the start.
+        eng.run(25)
+        assert eng.instructions == 25 and m.cpu.mode == 0x13 and m.cpu.regs[15] == CODE, engine_cls.__name__
+        assert (m.cpu.regs[2], m.cpu.regs[11], m.cpu.regs[12]) == (6, RAM, 994)
+        assert sum(m.exc.counts.values()) == 1  # the one Data Abort

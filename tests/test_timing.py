@@ -90,6 +90,23 @@ def test_ccsidr_agrees_with_the_modelled_l1_caches(name: str) -> None:
         assert _ccsidr_geometry(p.ids[key]) == (geo.size, geo.ways, geo.line), key
 
 
+# (L2 sizes the TRM lets an implementation configure, ways, line bytes): Cortex-A15 TRM (DDI 0438E) 7.1,
+# Cortex-A7 TRM (DDI 0464F) 7.1 "About the L2 memory system".
+_L2 = {"cortex-a15": ({512 << 10, 1 << 20, 2 << 20, 4 << 20}, 16, 64),
+       "cortex-a7": ({128 << 10, 256 << 10, 512 << 10, 1 << 20}, 8, 64)}
+
+
+@pytest.mark.parametrize("name", sorted(_L2))
+def test_ccsidr2_is_a_configuration_of_the_trm_l2(name: str) -> None:
+    """CCSIDR2 (CSSELR = 2, the unified L2; CLIDR Ctype2 = 0b100) decodes to an L2 the TRM lists."""
+    sizes, ways, line = _L2[name]
+    p = PROFILES[name]
+    assert (p.ids["CLIDR"] >> 3) & 7 == 0b100
+    size, got_ways, got_line = _ccsidr_geometry(p.ids["CCSIDR2"])
+    assert size in sizes and (got_ways, got_line) == (ways, line)
+    assert p.ids["CCSIDR2"] >> 28 == 0x7  # WB, RA, WA (as the L1 D-cache)
+
+
 def test_pipeline_with_caches_runs_a_thumb_guest() -> None:
     """A Thumb-2 guest at the pipeline level with L1 caches runs to its exit (the I-cache is looked up)."""
     m = Machine(cpu="cortex-a7", timing="pipeline", caches=True, stdout=False)

@@ -49,8 +49,11 @@ from armsim.isa.template import Template, template_of
 from armsim.memory import MemoryFault
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind
+from armsim.timing.model import timed_charge
 
-BlockFn = Callable[[], Tuple[int, int]]
+BlockFn = Callable[[int], Tuple[int, int]]  # (instructions left) -> (next key, executed)
+Pending = Tuple[Tuple[int, int], ...]  # (timing category, cycles) not yet charged
+FLAGS_LOCAL = 16  # the index standing for ``flags[0]`` (local ``FL``) in a dirty set
 
 MAX_BLOCK = 64
 PAGE_SHIFT = 12
@@ -65,7 +68,8 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class Block:
     """A basic block: its instructions' keys and ops, and (once translated) its function."""
 
-    __slots__ = ("code", "end", "key", "keys", "line_index", "nxts", "ops", "runs", "start", "where")
+    __slots__ = ("acc", "code", "end", "key", "keys", "line_dirty", "line_index", "line_pending", "nxts", "ops",
+                 "runs", "start", "where")
 
     def __init__(self, key: int, keys: List[int], ops: List[Op], nxts: List[int], end: int) -> None:
         self.key = key
@@ -78,16 +82,50 @@ class Block:
         self.where = [0]  # cold runs: the index of the instruction that raised
         self.code: Optional[CodeType] = None
         self.line_index: Dict[int, int] = {}
+        self.line_pending: Dict[int, Pending] = {}
+        self.line_dirty: Dict[int, Tuple[int, ...]] = {}
+        self.acc: Optional[List[int]] = None
 
-    def fault_index(self, exc: BaseException) -> int:
-        """The index of the instruction that raised ``exc`` out of this block's function."""
+    def _frame(self, exc: BaseException) -> Tuple[Optional[FrameType], int]:
+        """The translated function's frame ``exc`` left and its line (None: raised while cold)."""
         tb = exc.__traceback__
         code = self.code
         while tb is not None and code is not None:
             if tb.tb_frame.f_code is code:
-                return self.line_index.get(tb.tb_lineno, 0)  # the def line: on entry
+                return tb.tb_frame, tb.tb_lineno
             tb = tb.tb_next
-        return self.where[0]  # raised while the block ran cold
+        return None, 0
+
+    def fault_index(self, exc: BaseException) -> Tuple[int, int]:
+        """``(index, before)``: the instruction that raised ``exc`` out of this block's function
+        and how many instructions the call completed before it (a looping block's earlier
+        iterations included)."""
+        frame, line = self._frame(exc)
+        if frame is None:
+            return self.where[0], self.where[0]  # raised while the block ran cold
+        i = self.line_index.get(line, 0)  # the def line: on entry
+        return i, i + int(frame.f_locals.get("N_", 0))
+
+    def restore(self, exc: BaseException, regs: List[int], flags: List[int]) -> None:
+        """After ``exc`` left the translated function: write back the registers and flags it held
+        in locals (from its frame), and make the timing charges it had not made yet (the raising
+        instruction's included, as its op's ``finally`` charges it), so the state is the
+        interpreter's."""
+        frame, line = self._frame(exc)
+        if frame is None:
+            return
+        dirty = self.line_dirty.get(line)
+        if dirty:
+            loc = frame.f_locals
+            for i in dirty:
+                if i == FLAGS_LOCAL:
+                    flags[0] = loc["FL"]
+                else:
+                    regs[i] = loc[f"R{i}"]
+        acc = self.acc
+        if acc is not None:
+            for c, v in self.line_pending.get(line, ()):
+                acc[c] += v
 
 
 def _literal(v: Any) -> Optional[str]:
@@ -115,24 +153,142 @@ def inline_lines(tpl: Template, idx: int, bind: Dict[str, Any]) -> List[str]:
     return out
 
 
-def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int]]:
-    """The source of a block's function, the names it binds, and line -> instruction index."""
+def unwrap(op: Op) -> Tuple[Op, Optional[List[int]], int, int]:
+    """``(op to inline or call, timing acc or None, category, extra cycles)`` of a decoded op.
+
+    An op the fast timing level wrapped (:func:`armsim.timing.model.timed_charge`) whose inner
+    op has a template is inlined, its charge summed by the block; any other op is used as is.
+    """
+    tc = timed_charge(op)
+    if tc is not None and template_of(tc[0]) is not None:
+        return tc
+    return op, None, 0, 0
+
+
+def _charges(pad: str, pend: Dict[int, int]) -> List[str]:
+    return [f"{pad}acc[{c}] += {v}" for c, v in sorted(pend.items()) if v]
+
+
+_REG = re.compile(r"\bregs\[(\d+)\]")
+_FLAGS = re.compile(r"\bflags\[0\]")
+_STATE = re.compile(r"\b(?:regs|flags)\b")
+_OURS = re.compile(r"\b(?:R\d+|FL)\b")
+_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(")
+_ASSIGNED = re.compile(r"^([^=]*)=(?!=)")
+# Slots of memory accessors: calling them reads or writes no register.
+_PURE_CALLS = frozenset(("rd", "wr", "mem"))
+
+
+def _local(line: str) -> str:
+    return _FLAGS.sub("FL", _REG.sub(lambda m: "R" + m.group(1), line))
+
+
+def _locals_of(line: str) -> Set[int]:
+    return {FLAGS_LOCAL if n == "FL" else int(n[1:]) for n in _OURS.findall(line)}
+
+
+def _localisable(tpl: Template, lines: List[str]) -> bool:
+    """Whether ``tpl``'s body can keep registers and flags in the block's locals.
+
+    Not when it uses ``regs``/``flags`` other than as ``regs[<literal>]``/``flags[0]``, names a
+    local of ours, or calls (other than to leave the block) a slot that may read registers.
+    """
+    if any(_OURS.search(line) for line in tpl.lines):
+        return False
+    for raw, line in zip(tpl.lines, lines):
+        if _STATE.search(_local(line)):
+            return False
+        if not raw.lstrip().startswith("return ") and any(
+                c in tpl.slots and c not in _PURE_CALLS for c in _CALL.findall(raw)):
+            return False
+    return True
+
+
+Dirty = Tuple[int, ...]  # registers (FLAGS_LOCAL: the flags) whose local may differ from the state
+
+
+def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dict[int, Pending], Dict[int, Dirty]]:
+    """The source of a block's function, the names it binds, line -> instruction index,
+    line -> the timing charges not yet made when that line raises, and line -> the locals to
+    write back when that line raises.
+
+    Registers and flags live in locals ``R0``..``R15``, ``FL``: read at entry, written back at
+    every exit and around every called op (which sees and may change ``cpu.regs``); when a line
+    raises, the engine writes the dirty locals back from the frame (:meth:`Block.fault_index`).
+    Static cycle charges (the fast timing level) are summed while generating and made at each
+    exit (before a called op, which may read the cycle count, too); an instruction that raises
+    is charged by the engine from the line's pending charges, as its op's ``finally`` would.
+    """
     bind: Dict[str, Any] = {}
-    body: List[Tuple[str, int]] = []  # (line, instruction index)
     last = len(block.ops) - 1
-    for idx, op in enumerate(block.ops):
+    # Pre-pass: each instruction's op, charge, template lines, and whether it runs on locals.
+    plan: List[Tuple[Op, int, int, Optional[Template], List[str], bool]] = []
+    used: Set[int] = set()
+    assigned: Set[int] = set()
+    loops = False  # a local branch back to the block's start: the body runs in a loop
+    for idx, dop in enumerate(block.ops):
+        op, acc, cat, extra = unwrap(dop)
+        if acc is not None:
+            bind["acc"] = acc
+        tpl = template_of(op)
+        lines = inline_lines(tpl, idx, bind) if tpl is not None else []
+        local = tpl is not None and _localisable(tpl, lines)
+        if local:
+            lines = [_local(ln) for ln in lines]
+            for ln in lines:
+                used |= _locals_of(ln)
+                st = ln.lstrip()
+                m = _ASSIGNED.match(st)
+                if m:
+                    assigned |= _locals_of(m.group(1))
+                # Only from the last instruction: a pass is then the whole block, and ``k % size``
+                # the index of the instruction that left (for the engine's ``prev``).
+                loops = loops or (idx == last and st.startswith("return ") and st[7:].strip("() ") == str(block.key))
+        plan.append((op, cat, extra, tpl, lines, local))
+    order = sorted(used)
+    size = len(block.ops)
+    total = "N_ + " if loops else ""
+
+    def name(i: int) -> str:
+        return "FL" if i == FLAGS_LOCAL else f"R{i}"
+
+    def state(i: int) -> str:
+        return "flags[0]" if i == FLAGS_LOCAL else f"regs[{i}]"
+
+    body: List[Tuple[str, int, Dict[int, int], Dirty]] = []  # (line, index, pending charges, dirty)
+    none: Dict[int, int] = {}
+    clean: Dirty = ()
+    reread = [f"{name(i)} = {state(i)}" for i in order]
+    entry = list(reread) + (["N_ = 0"] if loops else [])
+    pending: Dict[int, int] = {}
+    # In a loop, any register the body assigns may differ from the state from the second pass on.
+    dirty: Set[int] = set(assigned) if loops else set()
+
+    def leave(pad: str, idx: int, pend: Dict[int, int]) -> None:
+        """Write back the dirty locals and make the pending charges, before an exit or a call."""
+        body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
+        body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
+
+    for idx, (op, cat, extra, tpl, lines, local) in enumerate(plan):
         nxt = block.nxts[idx]
         count = idx + 1
-        tpl = template_of(op)
+        if tpl is None or not local:
+            leave("", idx, pending)  # the op sees (and may change) the architectural state
+            dirty = set()
+            pending = {}
         if tpl is None:
-            name = f"op_{idx}"
-            bind[name] = op
-            body += [(f"p = {name}()", idx), (f"if p != {nxt} or stale[0]:", idx),
-                     ("    stale[0] = 0", idx), (f"    return p, {count}", idx)]
+            bname = f"op_{idx}"
+            bind[bname] = op
+            body += [(f"p = {bname}()", idx, none, clean), (f"if p != {nxt} or stale[0]:", idx, none, clean),
+                     ("    stale[0] = 0", idx, none, clean), (f"    return p, {total}{count}", idx, none, clean)]
             if idx == last:
-                body.append((f"return p, {count}", idx))
+                body.append((f"return p, {total}{count}", idx, none, clean))
+            else:
+                body += [(ln, idx, none, clean) for ln in reread]
             continue
-        lines = inline_lines(tpl, idx, bind)
+        own = dict(pending)
+        if extra:
+            own[cat] = own.get(cat, 0) + extra
         falls = tpl.lines[-1] == "return nxt"
         if falls:
             lines = lines[:-1]
@@ -141,22 +297,52 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int]]:
             stripped = line.lstrip()
             if stripped.startswith("return "):
                 pad = line[: len(line) - len(stripped)]
-                line = f"{pad}return ({stripped[7:]}), {count}"
-            body.append((line, idx))
+                if local and loops and idx == last and stripped[7:].strip("() ") == str(block.key):
+                    # Back to the start: the next pass, while a whole pass fits the budget.
+                    body.extend((ln, idx, none, clean) for ln in _charges(pad, own))
+                    body += [(f"{pad}N_ += {count}", idx, none, clean),
+                             (f"{pad}if N_ + {size} > left:", idx, none, clean)]
+                    body.extend((f"{pad}    {state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
+                    body += [(f"{pad}    return {block.key}, N_", idx, none, clean),
+                             (f"{pad}continue", idx, none, clean)]
+                    continue
+                leave(pad, idx, own)
+                body.append((f"{pad}return ({stripped[7:]}), {total}{count}", idx, none, clean))
+            else:
+                body.append((line, idx, own, tuple(sorted(dirty))))
+                m = _ASSIGNED.match(stripped)
+                if m and local:
+                    dirty |= _locals_of(m.group(1))
+        pending = own
         if not falls:
             continue
         if tpl.stores:
-            body += [("if stale[0]:", idx), ("    stale[0] = 0", idx), (f"    return {nxt}, {count}", idx)]
+            body += [("if stale[0]:", idx, own, tuple(sorted(dirty))), ("    stale[0] = 0", idx, own, clean)]
+            leave("    ", idx, own)
+            body.append((f"    return {nxt}, {total}{count}", idx, none, clean))
         if idx == last:
-            body.append((f"return {nxt}, {count}", idx))
+            leave("", idx, own)
+            body.append((f"return {nxt}, {total}{count}", idx, none, clean))
+        elif not local:
+            body += [(ln, idx, none, clean) for ln in reread]
     names = sorted(bind)
-    src = [f"def factory(regs, flags, stale{''.join(', ' + n for n in names)}):", "    def block():"]
+    src = [f"def factory(regs, flags, stale{''.join(', ' + n for n in names)}):", "    def block(left):"]
+    src += ["        " + ln for ln in entry]
+    if loops:
+        src.append("        while True:")
+    ind = "            " if loops else "        "
     line_index: Dict[int, int] = {}
-    for line, idx in body:
-        src.append("        " + line)
+    line_pending: Dict[int, Pending] = {}
+    line_dirty: Dict[int, Dirty] = {}
+    for line, idx, pend, dl in body:
+        src.append(ind + line)
         line_index[len(src)] = idx
+        if pend:
+            line_pending[len(src)] = tuple(sorted(pend.items()))
+        if dl:
+            line_dirty[len(src)] = dl
     src += ["    return block", ""]
-    return "\n".join(src), bind, line_index
+    return "\n".join(src), bind, line_index, line_pending, line_dirty
 
 
 class BlockEngine(Engine):
@@ -174,13 +360,17 @@ class BlockEngine(Engine):
         self.dead: Dict[int, Block] = {}
 
     # -- forming and translating ------------------------------------------------------
-    def _ends(self, op: Op, row: Any, fields: Dict[str, int]) -> bool:
+    def _ends(self, op: Op, row: Any, fields: Dict[str, int], start: Optional[int] = None) -> bool:
         if row is None:
             return True
-        tpl = template_of(op)
+        tpl = template_of(unwrap(op)[0])
         if tpl is not None:
-            exits = [ln for ln in tpl.lines[:-1] if ln.lstrip().startswith("return ")]
-            return tpl.lines[-1] != "return nxt" or any(ln.strip() != "return slow()" for ln in exits)
+            # A conditional exit (a conditional branch) leaves from the middle: the block goes on,
+            # unless it branches back to the block's start (the block then ends there and loops).
+            if tpl.lines[-1] != "return nxt":
+                return True
+            return start is not None and any(
+                ln.strip().startswith("return ") and tpl.slots.get(ln.strip()[7:]) == start for ln in tpl.lines)
         if getattr(row.builder, "__module__", "") in _COLD_MODULES:
             return True
         if any(fields.get(f) == 15 for f in _DEST_FIELDS):
@@ -211,7 +401,7 @@ class BlockEngine(Engine):
             ops.append(op)
             nxts.append(info.nxt)
             end = info.addr + info.size
-            if self._ends(op, row, fields):
+            if self._ends(op, row, fields, key):
                 break
             nk = info.nxt
             if (nk & 0xFFFFFFFE) >> PAGE_SHIFT != page or nk & 1 != key & 1 or k >> 32:
@@ -232,7 +422,7 @@ class BlockEngine(Engine):
         hot = self.hot
         translate = self.translate
 
-        def cold() -> Tuple[int, int]:
+        def cold(left: int) -> Tuple[int, int]:
             blk.runs += 1
             if blk.runs >= hot:
                 translate(blk)
@@ -253,7 +443,7 @@ class BlockEngine(Engine):
 
     def translate(self, blk: Block) -> BlockFn:
         """Compile ``blk`` into one function and install it (it runs from the next entry)."""
-        src, bind, line_index = block_source(blk)
+        src, bind, line_index, line_pending, line_dirty = block_source(blk)
         names = sorted(bind)
         namespace: Dict[str, Any] = {}
         code = compile(src, f"<armsim block {blk.start:#010x}>", "exec")
@@ -261,6 +451,9 @@ class BlockEngine(Engine):
         fn: BlockFn = namespace["factory"](self.ctx.regs, self.ctx.flags, self.stale, *(bind[n] for n in names))
         blk.code = fn.__code__
         blk.line_index = line_index
+        blk.line_pending = line_pending
+        blk.line_dirty = line_dirty
+        blk.acc = bind.get("acc")
         if self.binfo.get(blk.key) is blk:
             self.blocks[blk.key] = (fn, len(blk.ops))
         self.translations += 1
@@ -316,7 +509,8 @@ class BlockEngine(Engine):
         f: Optional[FrameType] = sys._getframe(1)
         while f is not None and f is not frame:
             if f.f_code is blk.code:
-                return n + blk.line_index.get(f.f_lineno, 0)
+                # A looping block: the passes it completed (N_) too.
+                return n + blk.line_index.get(f.f_lineno, 0) + int(f.f_locals.get("N_", 0))
             if f.f_code.co_name == "cold" and f.f_locals.get("blk") is blk:
                 return n + int(f.f_locals.get("i", 0))
             f = f.f_back
@@ -350,7 +544,7 @@ class BlockEngine(Engine):
                         if n > left:
                             break
                         cur = pc
-                        pc, k = fn()
+                        pc, k = fn(left)
                         left -= k
                     else:
                         done = max_instructions
@@ -362,7 +556,7 @@ class BlockEngine(Engine):
                     if cur >= 0:
                         blk = binfo.get(cur)
                         if blk is not None:
-                            prev = blk.keys[k - 1]
+                            prev = blk.keys[(k - 1) % len(blk.keys)]  # a looping block: k - 1 passes
                         cur = -1
                     self.stale[0] = 0
                     self.dead.clear()
@@ -383,9 +577,12 @@ class BlockEngine(Engine):
                 except (WatchpointHit, MemoryFault, SemihostingCall, GuestExit, GuestHalt, GuestError,
                         KeyboardInterrupt) as e:
                     blk = binfo.get(pc) or self.dead.get(pc)
-                    i = blk.fault_index(e) if blk is not None else 0
+                    i = before = 0
+                    if blk is not None:
+                        i, before = blk.fault_index(e)
+                        blk.restore(e, self.ctx.regs, self.ctx.flags)
                     key = pc = blk.keys[i] if blk is not None else pc
-                    done = max_instructions - left
+                    done = max_instructions - left + before - i  # + i below: the block's count before it
                     cur = -1
                     if isinstance(e, WatchpointHit):  # a MemoryFault subclass: first
                         done += i + 1
@@ -427,7 +624,7 @@ class BlockEngine(Engine):
                 # Fewer instructions left than this block holds: the interpreter's ops finish exactly.
                 done = max_instructions - left
                 if cur >= 0 and cur in binfo:
-                    prev = binfo[cur].keys[k - 1]
+                    prev = binfo[cur].keys[(k - 1) % len(binfo[cur].keys)]
                 self.instructions += done
                 done = 0
                 self._sync(pc)

@@ -60,8 +60,8 @@ class Engine:
         # The exact instruction count while a semihosting call runs (time calls).
         self.now = 0
         self.last_exit_code: Optional[int] = None
-        # Called with (op, row name or "", info, fields) after each decode; returns the op to cache.
-        self.decorate: Optional[Callable[[Op, str, InsnInfo, Dict[str, int]], Op]] = None
+        # Called with (op, row or None, info, fields) after each decode; returns the op to cache.
+        self.decorate: Optional[Callable[[Op, Optional[Row], InsnInfo, Dict[str, int]], Op]] = None
         # The frame of the running ``run`` call (read by live_instructions).
         self._run_frame: Optional[FrameType] = None
 
@@ -105,7 +105,7 @@ class Engine:
             op = build_op(self.ctx, row, info, fields)
         if self.decorate is not None:
             # The timing model prices the op once, here (armsim.timing.model.Timing.decorate).
-            op = self.decorate(op, row.name if row is not None else "", info, fields)
+            op = self.decorate(op, row, info, fields)
         debug = self.ctx.debug
         if debug is not None and debug.breakpoints_armed:
             # C3.3: a breakpoint is checked before the instruction executes, so it has

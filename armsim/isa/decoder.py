@@ -45,6 +45,8 @@ class Row:
         self.note = note
         # The format column (armsim.isa.disasm): a template or a function of the fields.
         self.fmt: Any = None
+        # The cost column (armsim.timing.costs.RowCost): the class a CPU profile prices.
+        self.cost: Any = None
         self.width = width
         mask = 0
         value = 0
@@ -196,3 +198,11 @@ class DecodeTable:
                 raise DecodeTableError(f"{self.name}: row {r.name!r} has no disassembly format")
             check_format(r.name, fmt, [name for name, _, _ in r.fields], {})
             r.fmt = fmt
+
+    def attach_costs(self, costs: Dict[str, Any]) -> None:
+        """Give every row its cost column (by row name); a row without one is an error."""
+        for r in self.rows():
+            cost = costs.get(r.name)
+            if cost is None:
+                raise DecodeTableError(f"{self.name}: row {r.name!r} has no cost class")
+            r.cost = cost

@@ -1,12 +1,13 @@
 """Cost classes: what an instruction costs is decided by its class, priced by a CPU profile.
 
-Every A32 encoding row maps to one :class:`CostClass` (DESIGN.md section 5,
-"costs beside the rows").  Until the rows declare the class themselves,
-:func:`classify` derives it from the row's name and decoded fields; the
-mapping is total (a test checks every row of the A32 tables), so moving it
-onto the rows is a mechanical change.
+Every encoding row (A32, T16, T32) declares one :class:`CostClass` in its table's
+cost column (DESIGN.md section 5, "costs beside the rows"; ``Row.cost``, a
+:class:`RowCost`): :func:`row_class` refines it by the decoded fields that change
+it, and a profile's timing table prices the class.
 
-:func:`classify` also returns what the pipeline model's register scoreboard
+:func:`classify`, the older rule that derives a class from an A32 row's name and
+fields, is the reference the column is tested against (tests/test_costs.py); the
+timing models use its other results, what the pipeline model's register scoreboard
 needs: the registers the instruction reads and writes (A8.8 operand
 fields), whether it reads or writes the APSR flags, the transfer count of a
 load/store multiple, and how it changes the flow of control.
@@ -270,4 +271,78 @@ def classify(name: str, fields: Dict[str, int], cond: int = 14, word: int = 0) -
 # What a row no rule covers costs: a register ALU operation with no operands tracked.
 DEFAULT = OpCost(CostClass.ALU_REG, (), (), 1, Flow.NONE)
 
-__all__ = ["DEFAULT", "FLAGS", "CostClass", "Flow", "OpCost", "UnclassifiedRow", "classify"]
+
+# -- the cost column of the encoding rows -------------------------------------------------------
+
+
+class Refine(enum.IntEnum):
+    """How a row's declared class is refined by its decoded fields (the only field-dependent costs)."""
+
+    NONE = 0  # the declared class, one transfer
+    DP = 1  # data-processing with Rd: Rd == PC is ALU_PC (ALUWritePC), with S EXC_RETURN (B9.3.20)
+    SHIFTED = 2  # a register operand shifted by an immediate (imm5 or type nonzero) is ALU_SHIFT
+    DP_SHIFTED = 3  # both of the above
+    MULTIPLE = 4  # LDM/POP: priced per register (register_list, M, P); the PC in the list makes it LOAD_PC
+    COUNT = 5  # STM/PUSH, LDM (User registers): priced per register, no PC promotion
+    PAIR = 6  # SRS: two registers (LR and SPSR)
+    LOAD = 7  # LDR: Rt == PC makes it LOAD_PC
+    MSR_A32 = 8  # MSR: a CPSR write of mask<1:0> (R = word<22>, mask = word<19:16>) is PSR_WRITE, else ALU_REG
+    MSR_T32 = 9  # the same for T32 (hw1:hw2: R = word<20>, mask = word<11:8>)
+
+
+class RowCost(NamedTuple):
+    """One row's entry in the cost column: its class, and how its fields refine it."""
+
+    cls: CostClass
+    refine: Refine = Refine.NONE
+
+
+def column(groups: Dict[RowCost, Tuple[str, ...]]) -> Dict[str, RowCost]:
+    """A cost column (row name -> :class:`RowCost`) from row names grouped by their cost; a name twice is an error."""
+    out: Dict[str, RowCost] = {}
+    for cost, names in groups.items():
+        for n in names:
+            if n in out:
+                raise ValueError(f"row {n!r} is declared twice in a cost column")
+            out[n] = cost
+    return out
+
+
+_R = Refine
+_PC_DEST = frozenset((_R.DP, _R.DP_SHIFTED))
+_SHIFTABLE = frozenset((_R.SHIFTED, _R.DP_SHIFTED))
+
+
+def row_class(cost: RowCost, fields: Dict[str, int], word: int) -> Tuple[CostClass, int]:
+    """(class, registers transferred) of one decoded instruction of a row whose column entry is ``cost``.
+
+    Decode-time only (the engine caches the priced op).
+    """
+    cls, refine = cost
+    if refine is _R.NONE:
+        return cls, 1
+    if refine in _SHIFTABLE and (fields.get("imm5") or fields.get("type")):
+        cls = CostClass.ALU_SHIFT
+    if refine in _PC_DEST and fields.get("Rd") == 15:
+        return (CostClass.EXC_RETURN if fields.get("S") else CostClass.ALU_PC), 1
+    if refine is _R.MULTIPLE or refine is _R.COUNT:
+        regs = fields.get("register_list", 0)
+        n = bin(regs).count("1") + fields.get("M", 0) + fields.get("P", 0)
+        if refine is _R.MULTIPLE and (regs >> 15 & 1 or fields.get("P")):
+            return CostClass.LOAD_PC, n
+        return cls, n
+    if refine is _R.PAIR:
+        return cls, 2
+    if refine is _R.LOAD:
+        return (CostClass.LOAD_PC if fields.get("Rt") == 15 else cls), 1
+    if refine is _R.MSR_A32 or refine is _R.MSR_T32:
+        if refine is _R.MSR_A32:
+            r, mask = (word >> 22) & 1, (word >> 16) & 0xF
+        else:
+            r, mask = (word >> 20) & 1, (word >> 8) & 0xF
+        return (CostClass.PSR_WRITE if not r and mask & 0b0011 else CostClass.ALU_REG), 1
+    return cls, 1
+
+
+__all__ = ["DEFAULT", "FLAGS", "CostClass", "Flow", "OpCost", "Refine", "RowCost", "UnclassifiedRow", "classify",
+           "column", "row_class"]

@@ -4,11 +4,14 @@ Levels (``Machine(timing=...)``, ``armsim run --timing``):
 
 * ``off``: instructions are counted and ``cycles == instructions``; no model.
 * ``fast`` (the default): every operation costs its class's static ``issue``
-  cycles (:mod:`armsim.timing.tables`); nothing else.  The cost is fixed when
-  the op is decoded: the common one-cycle operations cost nothing extra at run
-  time (``cycles = instructions + extra``), and only an op whose cost differs
-  is wrapped in a closure that adds its difference.  A translated block will
-  sum the same static costs once (:func:`static_cost`).
+  cycles (:mod:`armsim.timing.tables`); nothing else.  The class is the row's
+  cost column (``Row.cost``, :mod:`armsim.isa.a32.costs`, :mod:`armsim.isa.t32.costs`),
+  refined by the decoded fields (:func:`armsim.timing.costs.row_class`).  The cost is
+  fixed when the op is decoded: the common one-cycle operations cost nothing extra at
+  run time (``cycles = instructions + extra``), and only an op whose cost differs
+  is wrapped in a closure that adds its difference.  A translated block sums the
+  same static costs once: the closure exposes ``inner`` (the op) and ``charge``
+  (``(acc, category, extra)``), see :func:`timed_charge` (and :meth:`Timing.fast_charge`).
 * ``pipeline``: :mod:`armsim.timing.pipeline` (issue width, scoreboard,
   branch prediction, serialisation, optional L1 caches).
 
@@ -29,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from armsim.errors import ConfigError
 from armsim.timing.address import effective_address
-from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost, UnclassifiedRow, classify
+from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost, Refine, UnclassifiedRow, classify, row_class
 from armsim.timing.pipeline import CACHE, EXCEPTION, INTERLOCK, MISPREDICT, SERIALISE, Pipeline
 from armsim.timing.profiles import CpuProfile
 from armsim.timing.tables import TimingTable, multiple_cycles
@@ -47,6 +50,7 @@ assert CATEGORIES.index("exception") == EXCEPTION
 _SERIAL_CLASSES = frozenset(c for c in CostClass if c.name in (
     "COPROC_READ", "COPROC_WRITE", "ISB", "BARRIER", "PSR_WRITE"))
 _EXC_CLASSES = frozenset((CostClass.EXC_GEN, CostClass.EXC_RETURN))
+_PER_REGISTER = frozenset((CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE, CostClass.LOAD_PC))
 
 # Work charged from outside the instruction stream, priced from the profile's table.
 WORK: Dict[str, Callable[[TimingTable], int]] = {
@@ -67,6 +71,18 @@ WORK: Dict[str, Callable[[TimingTable], int]] = {
 _UNDEFINED = OpCost(CostClass.EXC_GEN, (), (), 1, Flow.EXCEPTION)
 
 
+def timed_charge(op: Op) -> Optional[Tuple[Op, List[int], int, int]]:
+    """``(inner op, acc, category, extra)`` of an op the fast level wrapped, else None.
+
+    The wrapped op is ``inner`` followed (also when it raises) by ``acc[category] += extra``.
+    """
+    charge = getattr(op, "charge", None)
+    if charge is None:
+        return None
+    acc, cat, extra = charge
+    return op.inner, acc, cat, extra  # type: ignore[attr-defined]
+
+
 def check_level(level: str) -> str:
     if level not in LEVELS:
         raise ConfigError(f"unknown timing level {level!r} (valid: {', '.join(LEVELS)})")
@@ -80,15 +96,27 @@ def static_cost(table: TimingTable, oc: OpCost) -> int:
     return table.classes[oc.cls].issue
 
 
-def op_cost(row_name: str, fields: Dict[str, int], cond: int, word: int) -> OpCost:
-    """The cost record of a decoded A32 instruction (see :func:`armsim.timing.costs.classify`).
+_COUNTED = frozenset((Refine.MULTIPLE, Refine.COUNT, Refine.PAIR))
 
-    A row without a rule (a test's own row, a future row) costs :data:`~armsim.timing.costs.DEFAULT`.
+
+def op_cost(row: Any, fields: Dict[str, int], cond: int, word: int) -> OpCost:
+    """The cost record of a decoded instruction of ``row`` (None: an encoding no row decodes).
+
+    The class (and an LDM/STM's register count) is the row's cost column; the operands the
+    pipeline's scoreboard tracks come from :func:`armsim.timing.costs.classify` (a row it does
+    not cover tracks none).  A row without a cost column (a test's own row) costs
+    :data:`~armsim.timing.costs.DEFAULT`.
     """
+    if row is None:
+        return _UNDEFINED
     try:
-        return classify(row_name, fields, cond, word)
+        oc = classify(row.name, fields, cond, word)
     except UnclassifiedRow:
-        return DEFAULT
+        oc = DEFAULT
+    if row.cost is None:
+        return oc
+    cls, nregs = row_class(row.cost, fields, word)
+    return oc._replace(cls=cls, nregs=nregs if row.cost.refine in _COUNTED else oc.nregs)
 
 
 class Timing:
@@ -111,33 +139,42 @@ class Timing:
         self.pipeline: Optional[Pipeline] = Pipeline(self.table, self.acc, caches) if level == "pipeline" else None
         self._insn0 = 0
         self._exc0 = 0
-        self._fast_memo: Dict[Tuple[Any, ...], Tuple[int, int]] = {}
 
     # -- decode-time hook -------------------------------------------------------------
-    def decorate(self, op: Op, row_name: str, info: Any, fields: Dict[str, int], regs: List[int]) -> Op:
-        """The op the engine caches for this instruction at this level (called once per decode)."""
+    def fast_charge(self, row: Any, info: Any, fields: Dict[str, int]) -> Tuple[int, int]:
+        """(extra, slot): what the fast level charges one decoded instruction beyond :attr:`base_cost`,
+        and the breakdown slot it goes to (an index into :attr:`acc`: ISSUE, SERIALISE or EXCEPTION).
+
+        Static: it depends on the row's cost column and the decoded fields only, so a translated
+        block can add its instructions' charges once per run of the block (``acc[slot] += sum``).
+        ``row`` None is an encoding no row decodes (UNDEFINED).  Decode-time only.
+        """
+        if row is None:
+            cls, nregs = _UNDEFINED.cls, 1
+        elif row.cost is None:
+            cls, nregs = DEFAULT.cls, 1
+        else:
+            cls, nregs = row_class(row.cost, fields, info.word)
+        cycles = multiple_cycles(self.table, nregs) if cls in _PER_REGISTER else self.table.classes[cls].issue
+        cat = EXCEPTION if cls in _EXC_CLASSES else SERIALISE if cls in _SERIAL_CLASSES else ISSUE
+        return cycles - self.base_cost, cat
+
+    def decorate(self, op: Op, row: Any, info: Any, fields: Dict[str, int], regs: List[int]) -> Op:
+        """The op the engine caches for this instruction at this level (called once per decode).
+
+        ``row`` is the decoded :class:`~armsim.isa.decoder.Row`, or None for an encoding no row
+        decodes (UNDEFINED: it issues like an exception-generating instruction, its entry priced
+        with the other exceptions).
+        """
         if self.level == "off":
             return op
         if self.pipeline is not None:
-            # An encoding no row decodes is UNDEFINED: it issues like an exception-generating
-            # instruction (its entry is priced with the other exceptions).
-            oc = op_cost(row_name, fields, info.cond, info.word) if row_name else _UNDEFINED
+            oc = op_cost(row, fields, info.cond, info.word)
             # The D-cache address comes from A32 operand fields; Thumb accesses skip the D-cache lookup.
-            ea = effective_address(row_name, fields, info, regs) if self.caches and not info.thumb else None
+            ea = (effective_address(row.name if row is not None else "", fields, info, regs)
+                  if self.caches and not info.thumb else None)
             return self.pipeline.wrap(op, oc, info, info.cond, ea, regs)
-        # The fast level's static cost depends on the row and the few fields that change the
-        # class (a PC destination, S, the register list, MSR's mask): memoised on those, so
-        # decoding stays cheap (classify parses the row name).
-        key = (row_name, fields.get("Rd") == 15, fields.get("Rt") == 15, fields.get("S"),
-               fields.get("register_list"), bool(fields.get("imm5") or fields.get("type")),
-               info.word & 0x4F0000 if row_name.startswith("MSR") else 0)
-        memo = self._fast_memo.get(key)
-        if memo is None:
-            oc = op_cost(row_name, fields, info.cond, info.word) if row_name else _UNDEFINED
-            extra = static_cost(self.table, oc) - self.base_cost
-            cat = EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE if oc.cls in _SERIAL_CLASSES else ISSUE
-            memo = self._fast_memo[key] = (extra, cat)
-        extra, cat = memo
+        extra, cat = self.fast_charge(row, info, fields)
         if not extra:
             return op
         acc = self.acc
@@ -150,6 +187,10 @@ class Timing:
             finally:
                 acc[cat] += extra
 
+        # The charge as data, for a translated block that sums its instructions' static costs once
+        # and charges them at its exits (armsim.exec.blocks): ``acc[cat] += extra`` around ``inner``.
+        timed.inner = op  # type: ignore[attr-defined]
+        timed.charge = (acc, cat, extra)  # type: ignore[attr-defined]
         return timed
 
     # -- counters -----------------------------------------------------------------------
@@ -239,4 +280,5 @@ class Timing:
         return f"<Timing {self.profile.name} {self.level} cycles={self.cycles} insns={self.instructions}>"
 
 
-__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost"]
+__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost",
+           "timed_charge"]

@@ -91,7 +91,11 @@ PROFILES: Dict[str, CpuProfile] = {
                 "ID_MMFR0": 0x10201105, "ID_MMFR1": 0x20000000, "ID_MMFR2": 0x01240000, "ID_MMFR3": 0x02102211,
                 "ID_ISAR0": 0x02101110, "ID_ISAR1": 0x13112111, "ID_ISAR2": 0x21232041, "ID_ISAR3": 0x11112131,
                 "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
-                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x711FE07A,
+                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A,
+                # B4.1.19 CCSIDR of the L2: Cortex-A15 TRM (DDI 0438E) 7.1 "About the L2 memory system":
+                # 512 KB, 1, 2 or 4 MB, 16-way, 64-byte lines.  We model the 2 MB configuration (2048 sets).
+                # (QEMU's 0x711FE07A decodes to 2304 sets, 2.25 MB: no configuration the TRM lists.)
+                "CCSIDR2": 0x70FFE07A,
             },
             features=Features(),  # Cortex-A15 TRM 1.2: Virtualization, Security, LPAE, IDIV, VFPv4, NEON
             timing=CORTEX_A15,
@@ -113,7 +117,10 @@ PROFILES: Dict[str, CpuProfile] = {
                 "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
                 # B4.1.19 CCSIDR, Cortex-A7 TRM (DDI 0464F) 6.1 / 4.3.x: the L1 D-cache is 4-way with
                 # 64-byte lines (32 KB: 128 sets), the L1 I-cache 2-way with 32-byte lines (32 KB: 512 sets).
-                "CCSIDR0": 0x700FE01A, "CCSIDR1": 0x203FE009, "CCSIDR2": 0x707FE07A,
+                "CCSIDR0": 0x700FE01A, "CCSIDR1": 0x203FE009,
+                # The L2 (Cortex-A7 TRM, DDI 0464F, 7.1 "About the L2 memory system"): 128 KB to 1 MB,
+                # 8-way, 64-byte lines; we model 512 KB (1024 sets).  (0x707FE07A said 16 ways, 1 MB.)
+                "CCSIDR2": 0x707FE03A,
             },
             dbgdevid1=1,
             features=Features(),  # Cortex-A7 TRM 1.2: Virtualization, Security, LPAE, IDIV, VFPv4, NEON
@@ -136,7 +143,7 @@ PROFILES: Dict[str, CpuProfile] = {
                 "ID_MMFR0": 0x10201105, "ID_MMFR1": 0x20000000, "ID_MMFR2": 0x01240000, "ID_MMFR3": 0x02102211,
                 "ID_ISAR0": 0x02101110, "ID_ISAR1": 0x13112111, "ID_ISAR2": 0x21232041, "ID_ISAR3": 0x11112131,
                 "ID_ISAR4": 0x10011142, "ID_ISAR5": 0, "CLIDR": 0x0A200023, "AIDR": 0,
-                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x711FE07A,
+                "CCSIDR0": 0x701FE00A, "CCSIDR1": 0x201FE00A, "CCSIDR2": 0x70FFE07A,
             },
             timing=GENERIC,
         ),

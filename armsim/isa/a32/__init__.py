@@ -39,6 +39,16 @@ def _attach_formats() -> None:
 
 _attach_formats()
 
+
+def _attach_costs() -> None:
+    from armsim.isa.a32 import costs
+
+    A32_COND.attach_costs(costs.COSTS)
+    A32_UNCOND.attach_costs(costs.COSTS)
+
+
+_attach_costs()
+
 _cond_buckets = A32_COND.buckets
 _uncond_buckets = A32_UNCOND.buckets
 

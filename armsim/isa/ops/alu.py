@@ -39,7 +39,7 @@ from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR, SRType_RRX
 from armsim.isa.contract import ExecContext, InsnInfo, Op, handles
-from armsim.isa.ops.common import ALUWritePC
+from armsim.isa.ops.common import ALUWritePC, template
 from armsim.isa.template import Template, conditional_lines, template_op
 
 MASK32 = 0xFFFFFFFF
@@ -448,24 +448,10 @@ def dp_register_shifted(
 
 def MOVT(ctx: ExecContext, info: InsnInfo, d: int, imm16: int) -> Op:
     """A8.8.106 MOVT: R[d]<31:16> = imm16, R[d]<15:0> unchanged."""
-    regs = ctx.regs
-    nxt = info.nxt
-    hi = imm16 << 16
-
-    def op() -> int:
-        regs[d] = regs[d] & 0xFFFF | hi
-        return nxt
-
-    return handles(op, pc=True)
+    return handles(template(ctx, info, "MOVT", ["regs[d] = regs[d] & 0xFFFF | hi", "return nxt"], d=d, hi=imm16 << 16),
+                   pc=True)
 
 
 def CLZ(ctx: ExecContext, info: InsnInfo, d: int, m: int) -> Op:
     """A8.8.33 CLZ: R[d] = CountLeadingZeroBits(R[m])."""
-    regs = ctx.regs
-    nxt = info.nxt
-
-    def op() -> int:
-        regs[d] = 32 - regs[m].bit_length()
-        return nxt
-
-    return op
+    return template(ctx, info, "CLZ", ["regs[d] = 32 - regs[m].bit_length()", "return nxt"], d=d, m=m)

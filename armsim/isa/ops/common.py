@@ -1,4 +1,4 @@
-"""PC-writing pseudocode shared by all operations (DDI 0406C A2.3.1, B1.8.x).
+"""PC-writing pseudocode shared by all operations (DDI 0406C A2.3.1, B1.8.x), and template helpers.
 
 These return the engine PC *key* of the branch target (bit 0 = Thumb state).
 The exception return (CPSR <- SPSR, then BranchWritePC) is
@@ -7,7 +7,27 @@ The exception return (CPSR <- SPSR, then BranchWritePC) is
 
 from __future__ import annotations
 
+from typing import Any, List, Sequence
+
+from armsim.isa.contract import ExecContext, InsnInfo, Op
+from armsim.isa.template import Template, template_op
+
 MASK32 = 0xFFFFFFFF
+
+
+def template(ctx: ExecContext, info: InsnInfo, name: str, lines: Sequence[str], stores: bool = False,
+             **slots: Any) -> Op:
+    """The op of one operation's template body (:mod:`armsim.isa.template`), slot ``nxt`` = the next key.
+
+    The same body is spliced into translated blocks (:mod:`armsim.exec.blocks`).
+    """
+    return template_op(ctx.regs, ctx.flags, Template(name, lines, {"nxt": info.nxt, **slots}, stores))
+
+
+def saturate_q(v: str, hi: str, lo: str) -> List[str]:
+    """Template lines of SignedSatQ / UnsignedSatQ (A2.2.2): clamp ``v`` to [lo, hi]; APSR.Q = 1 if it saturates."""
+    return [f"if {v} > {hi}:", f"    {v} = {hi}", "    flags[1] = 1", f"elif {v} < {lo}:", f"    {v} = {lo}",
+            "    flags[1] = 1"]
 
 
 def BranchWritePC(address: int, thumb: bool) -> int:

@@ -19,13 +19,13 @@ always fault.  Byte accesses never fault.
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from armsim.cpu.exception_return import ExceptionReturn, ExceptionReturnProblem
 from armsim.cpu.modes import Mode
 from armsim.isa.bits import SRType_ASR, SRType_LSL, SRType_LSR, SRType_ROR
 from armsim.isa.contract import ExecContext, InsnInfo, Op, Undefined, handles
-from armsim.isa.ops.common import LoadWritePC
+from armsim.isa.ops.common import LoadWritePC, template
 from armsim.isa.template import Template, template_op
 from armsim.memory import AlignmentFault
 
@@ -33,7 +33,6 @@ M = 0xFFFFFFFF
 
 Reader = Callable[[int], int]
 Writer = Callable[[int, int], None]
-Offset = Callable[[], int]
 
 _HYP = int(Mode.HYP)
 _USR = int(Mode.USR)
@@ -102,42 +101,21 @@ def _writer(ctx: ExecContext, size: int, check: bool) -> Writer:
     return wr_c
 
 
-def _shifted(ctx: ExecContext, m: int, shift_t: int, shift_n: int) -> Offset:
-    """``Shift(R[m], shift_t, shift_n, APSR.C)`` as a zero-argument function (A8.4.3)."""
-    regs = ctx.regs
-    flags = ctx.flags
-    k = shift_n
+def _offset(shift_t: int, shift_n: int) -> str:
+    """``Shift(R[m], shift_t, shift_n, APSR.C)`` (A8.4.3) as a template expression (slots m, k, j = 32 - k).
+
+    The value may exceed 32 bits: every use adds it to R[n] modulo 2^32.
+    """
     if shift_t == SRType_LSL:
-
-        def f_lsl() -> int:
-            return (regs[m] << k) & 0xFFFFFFFF
-
-        return f_lsl
+        return "(regs[m] << k)" if shift_n else "regs[m]"
     if shift_t == SRType_LSR:
-
-        def f_lsr() -> int:
-            return regs[m] >> k
-
-        return f_lsr
+        return "(regs[m] >> k)"
     if shift_t == SRType_ASR:
-
-        def f_asr() -> int:
-            return (((regs[m] ^ 0x80000000) - 0x80000000) >> k) & 0xFFFFFFFF
-
-        return f_asr
+        return "(((regs[m] ^ 0x80000000) - 0x80000000) >> k)"
     if shift_t == SRType_ROR:
-        k %= 32
+        return "(regs[m] >> k | regs[m] << j)"
+    return "((flags[0] & 2) << 30 | regs[m] >> 1)"  # RRX
 
-        def f_ror() -> int:
-            x = regs[m]
-            return ((x >> k) | (x << (32 - k))) & 0xFFFFFFFF
-
-        return f_ror
-
-    def f_rrx() -> int:
-        return ((flags[0] & 2) << 30) | (regs[m] >> 1)
-
-    return f_rrx
 
 
 def _unprivileged(ctx: ExecContext, info: InsnInfo, op: Op) -> Op:
@@ -174,145 +152,80 @@ def _unprivileged(ctx: ExecContext, info: InsnInfo, op: Op) -> Op:
 # --------------------------------------------------------------------------
 # Single loads and stores
 # --------------------------------------------------------------------------
-def _load_pc(ctx: ExecContext, info: InsnInfo, rd: Reader, n: int, off: Offset, add: bool, index: bool,
-             wback: bool) -> Op:
-    """A load into the PC: LoadWritePC() (A2.3.1), which interworks."""
-    regs = ctx.regs
-    take = ctx.exc.TakeUndefInstrException
-    key = info.key
-    s = 1 if add else -1
-
-    def op() -> int:
-        base = regs[n]
-        oa = (base + s * off()) & 0xFFFFFFFF
-        a = oa if index else base
-        v = rd(a)
-        if a & 3:
-            # UNPREDICTABLE (A8.8.63): address<1:0> != '00' for a load to the PC; we
-            # choose UNDEFINED (before writeback).
-            return take(key, "UNPREDICTABLE load to the PC from an unaligned address")
-        if wback:
-            regs[n] = oa
-        return LoadWritePC(v)
-
-    return op
-
-
 def _mem_op(ctx: ExecContext, info: InsnInfo, name: str, lines: List[str], stores: bool, **slots: Any) -> Op:
     """A load/store op from its template (the same body is inlined into translated blocks)."""
-    tpl = Template(name, [*lines, "return nxt"], {"nxt": info.nxt, **slots}, stores=stores)
-    return template_op(ctx.regs, ctx.flags, tpl)
+    return template(ctx, info, name, [*lines, "return nxt"], stores, **slots)
 
 
-def _load_imm(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, imm32: int, index: bool, add: bool,
-              wback: bool) -> Op:
-    if t == 15:
+def _addressing(index: bool, wback: bool, offset: Optional[str], sign: str) -> Tuple[List[str], str, List[str]]:
+    """(lines before the access, the address, lines after it) of offset/pre-indexed/post-indexed addressing.
 
-        def const() -> int:
-            return imm32
-
-        return handles(_load_pc(ctx, info, rd, n, const, add, index, wback), pc=n != 15)
-    d = imm32 if add else -imm32
+    ``offset`` is a template expression (None: zero).  The offset is computed
+    before the access, so a load into its own offset register (t == m) uses
+    the old value; the base is written after it (an abort leaves it, B1.9.9).
+    """
+    if offset is None or not (index or wback):
+        return [], "regs[n]", []
     if not wback:
-        dd = d if index else 0
-        if dd == 0:
-            return _mem_op(ctx, info, "LDR [n]", ["regs[t] = rd(regs[n])"], False, rd=rd, t=t, n=n)
-        return _mem_op(ctx, info, "LDR [n, #d]", ["regs[t] = rd((regs[n] + d) & 0xFFFFFFFF)"], False,
-                       rd=rd, t=t, n=n, d=dd)
+        return [], f"(regs[n] {sign} {offset}) & 0xFFFFFFFF", []
     if index:
-        lines = ["a = (regs[n] + d) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = a"]
-        return _mem_op(ctx, info, "LDR [n, #d]!", lines, False, rd=rd, t=t, n=n, d=d)
-    lines = ["a = regs[n]", "regs[t] = rd(a)", "regs[n] = (a + d) & 0xFFFFFFFF"]
-    return _mem_op(ctx, info, "LDR [n], #d", lines, False, rd=rd, t=t, n=n, d=d)
+        return [f"a = (regs[n] {sign} {offset}) & 0xFFFFFFFF"], "a", ["regs[n] = a"]
+    return ["a = regs[n]", f"oa = (a {sign} {offset}) & 0xFFFFFFFF"], "a", ["regs[n] = oa"]
 
 
-def _load_reg(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, n: int, m: int, index: bool, add: bool,
-              wback: bool, shift_t: int, shift_n: int) -> Op:
-    off = _shifted(ctx, m, shift_t, shift_n)
-    if t == 15:
-        return handles(_load_pc(ctx, info, rd, n, off, add, index, wback), pc=n != 15 and m != 15)
-    sign = "+" if add else "-"
-    if index and not wback and shift_t == SRType_LSL:
-        x = "regs[m]" if shift_n == 0 else "(regs[m] << k)"
-        return _mem_op(ctx, info, "LDR [n, m]", [f"regs[t] = rd((regs[n] {sign} {x}) & 0xFFFFFFFF)"], False,
-                       rd=rd, t=t, n=n, m=m, k=shift_n)
-    if not wback:
-        if index:
-            return _mem_op(ctx, info, "LDR [n, off]", [f"regs[t] = rd((regs[n] {sign} off()) & 0xFFFFFFFF)"],
-                           False, rd=rd, t=t, n=n, off=off)
-        return _mem_op(ctx, info, "LDR [n]", ["regs[t] = rd(regs[n])"], False, rd=rd, t=t, n=n)
-    if index:
-        lines = [f"a = (regs[n] {sign} off()) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = a"]
-        return _mem_op(ctx, info, "LDR [n, off]!", lines, False, rd=rd, t=t, n=n, off=off)
-    # The offset is read before R[t] is written (t may be m).
-    lines = ["a = regs[n]", f"oa = (a {sign} off()) & 0xFFFFFFFF", "regs[t] = rd(a)", "regs[n] = oa"]
-    return _mem_op(ctx, info, "LDR [n], off", lines, False, rd=rd, t=t, n=n, off=off)
+def _single_op(ctx: ExecContext, info: InsnInfo, name: str, acc: Callable[..., Any], load: bool, t: int, n: int,
+               index: bool, wback: bool, offset: Optional[str], sign: str, **slots: Any) -> Op:
+    """One LDR/STR-family op: R[t] = rd(address) or wr(address, R[t]) (slots rd / wr: the sized accessor)."""
+    pre, addr, post = _addressing(index, wback, offset, sign)
+    if load and t == 15:
+        # LoadWritePC (A2.3.1) of the loaded word, which interworks.
+        if not pre:
+            pre, addr = [f"a = {addr}"], "a"
+        lines = [*pre, f"v = rd({addr})", "if a & 3:",
+                 # UNPREDICTABLE (A8.8.63): address<1:0> != '00' for a load to the PC; we choose
+                 # UNDEFINED (before writeback).
+                 "    return take(key, 'UNPREDICTABLE load to the PC from an unaligned address')",
+                 *post, "return v if v & 1 else v & 0xFFFFFFFC"]
+        return template(ctx, info, name + " pc", lines, rd=acc, n=n, take=ctx.exc.TakeUndefInstrException,
+                        key=info.key, **slots)
+    if load:
+        body = [*pre, f"regs[t] = rd({addr})", *post]
+        return _mem_op(ctx, info, name, body, False, rd=acc, t=t, n=n, **slots)
+    body = [*pre, f"wr({addr}, regs[t])", *post]
+    return _mem_op(ctx, info, name, body, True, wr=acc, t=t, n=n, **slots)
+
+
+def _single_imm(ctx: ExecContext, info: InsnInfo, acc: Callable[..., Any], load: bool, t: int, n: int, imm32: int,
+                index: bool, add: bool, wback: bool) -> Op:
+    op = _single_op(ctx, info, "LDR imm" if load else "STR imm", acc, load, t, n, index, wback,
+                    "d" if imm32 else None, "+", d=imm32 if add else -imm32)
+    return handles(op, pc=n != 15) if load and t == 15 else op
+
+
+def _single_reg(ctx: ExecContext, info: InsnInfo, acc: Callable[..., Any], load: bool, t: int, n: int, m: int,
+                index: bool, add: bool, wback: bool, shift_t: int, shift_n: int) -> Op:
+    k = shift_n % 32 if shift_t == SRType_ROR else shift_n
+    op = _single_op(ctx, info, "LDR reg" if load else "STR reg", acc, load, t, n, index, wback,
+                    _offset(shift_t, shift_n), "+" if add else "-", m=m, k=k, j=32 - k)
+    return handles(op, pc=n != 15 and m != 15) if load and t == 15 else op
 
 
 def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: int, add: bool) -> Op:
     """A load from Align(PC, 4) +/- imm32, the address baked in at build time."""
-    regs = ctx.regs
-    nxt = info.nxt
     base = info.pcv & ~3
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
-    if t == 15:
-        if addr & 3:
-            take = ctx.exc.TakeUndefInstrException
-            key = info.key
-
-            def op_pc_bad() -> int:
-                rd(addr)
-                # UNPREDICTABLE (A8.8.64): unaligned address for a load to the PC; we choose UNDEFINED.
-                return take(key, "UNPREDICTABLE load to the PC from an unaligned address")
-
-            return handles(op_pc_bad, pc=True)
-
-        def op_pc() -> int:
-            return LoadWritePC(rd(addr))
-
-        return handles(op_pc, pc=True)
-
-    def op() -> int:
-        regs[t] = rd(addr)
-        return nxt
-
-    return handles(op, pc=True)
-
-
-def _store_imm(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, imm32: int, index: bool, add: bool,
-               wback: bool) -> Op:
-    d = imm32 if add else -imm32
-    if not wback:
-        dd = d if index else 0
-        if dd == 0:
-            return _mem_op(ctx, info, "STR [n]", ["wr(regs[n], regs[t])"], True, wr=wr, t=t, n=n)
-        return _mem_op(ctx, info, "STR [n, #d]", ["wr((regs[n] + d) & 0xFFFFFFFF, regs[t])"], True,
-                       wr=wr, t=t, n=n, d=dd)
-    if index:
-        lines = ["a = (regs[n] + d) & 0xFFFFFFFF", "wr(a, regs[t])", "regs[n] = a"]
-        return _mem_op(ctx, info, "STR [n, #d]!", lines, True, wr=wr, t=t, n=n, d=d)
-    lines = ["a = regs[n]", "wr(a, regs[t])", "regs[n] = (a + d) & 0xFFFFFFFF"]
-    return _mem_op(ctx, info, "STR [n], #d", lines, True, wr=wr, t=t, n=n, d=d)
-
-
-def _store_reg(ctx: ExecContext, info: InsnInfo, wr: Writer, t: int, n: int, m: int, index: bool, add: bool,
-               wback: bool, shift_t: int, shift_n: int) -> Op:
-    sign = "+" if add else "-"
-    if index and not wback and shift_t == SRType_LSL:
-        x = "regs[m]" if shift_n == 0 else "(regs[m] << k)"
-        return _mem_op(ctx, info, "STR [n, m]", [f"wr((regs[n] {sign} {x}) & 0xFFFFFFFF, regs[t])"], True,
-                       wr=wr, t=t, n=n, m=m, k=shift_n)
-    off = _shifted(ctx, m, shift_t, shift_n)
-    if not wback:
-        if index:
-            return _mem_op(ctx, info, "STR [n, off]", [f"wr((regs[n] {sign} off()) & 0xFFFFFFFF, regs[t])"], True,
-                           wr=wr, t=t, n=n, off=off)
-        return _mem_op(ctx, info, "STR [n]", ["wr(regs[n], regs[t])"], True, wr=wr, t=t, n=n)
-    if index:
-        lines = [f"a = (regs[n] {sign} off()) & 0xFFFFFFFF", "wr(a, regs[t])", "regs[n] = a"]
-        return _mem_op(ctx, info, "STR [n, off]!", lines, True, wr=wr, t=t, n=n, off=off)
-    lines = ["a = regs[n]", "wr(a, regs[t])", f"regs[n] = (a {sign} off()) & 0xFFFFFFFF"]
-    return _mem_op(ctx, info, "STR [n], off", lines, True, wr=wr, t=t, n=n, off=off)
+    if t != 15:
+        return handles(_mem_op(ctx, info, "LDR literal", ["regs[t] = rd(addr)"], False, rd=rd, t=t, addr=addr),
+                       pc=True)
+    if addr & 3:
+        # UNPREDICTABLE (A8.8.64): unaligned address for a load to the PC; we choose UNDEFINED.
+        lines = ["rd(addr)", "return take(key, 'UNPREDICTABLE load to the PC from an unaligned address')"]
+        op = template(ctx, info, "LDR literal pc", lines, rd=rd, addr=addr, take=ctx.exc.TakeUndefInstrException,
+                      key=info.key)
+        return handles(op, pc=True)
+    # LoadWritePC (A2.3.1) inlined.
+    lines = ["v = rd(addr)", "return v if v & 1 else v & 0xFFFFFFFC"]
+    return handles(template(ctx, info, "LDR literal pc", lines, rd=rd, addr=addr), pc=True)
 
 
 ImmBuilder = Callable[[ExecContext, InsnInfo, int, int, int, bool, bool, bool], Op]
@@ -326,20 +239,14 @@ def _single(name: str, size: int, signed: bool, load: bool, unpriv: bool, imm_se
 
     def imm(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int, index: bool, add: bool,
             wback: bool) -> Op:
-        if load:
-            op = _load_imm(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, n, imm32, index, add, wback)
-        else:
-            op = _store_imm(ctx, info, _writer(ctx, size, ctx.align_check), t, n, imm32, index, add, wback)
+        acc = _reader(ctx, size, signed, ctx.align_check) if load else _writer(ctx, size, ctx.align_check)
+        op = _single_imm(ctx, info, acc, load, t, n, imm32, index, add, wback)
         return _unprivileged(ctx, info, op) if unpriv else op
 
     def reg(ctx: ExecContext, info: InsnInfo, t: int, n: int, m: int, index: bool, add: bool, wback: bool,
             shift_t: int, shift_n: int) -> Op:
-        if load:
-            op = _load_reg(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, n, m, index, add, wback,
-                           shift_t, shift_n)
-        else:
-            op = _store_reg(ctx, info, _writer(ctx, size, ctx.align_check), t, n, m, index, add, wback,
-                            shift_t, shift_n)
+        acc = _reader(ctx, size, signed, ctx.align_check) if load else _writer(ctx, size, ctx.align_check)
+        op = _single_reg(ctx, info, acc, load, t, n, m, index, add, wback, shift_t, shift_n)
         return _unprivileged(ctx, info, op) if unpriv else op
 
     imm.__name__ = imm.__qualname__ = f"{name}_immediate"
@@ -387,163 +294,53 @@ LDRSH_literal = _literal("LDRSH", 2, True, "A8.8.89")
 # --------------------------------------------------------------------------
 # LDRD / STRD (MemA: word alignment always required, A3.2.1)
 # --------------------------------------------------------------------------
+def _dual(ctx: ExecContext, info: InsnInfo, load: bool, t: int, t2: int, pre: List[str], where: str,
+          post: List[str], **slots: Any) -> Op:
+    """LDRD/STRD: R[t] at MemA[address,4], R[t2] at MemA[address+4,4] (word alignment always checked)."""
+    lines = [*pre, f"a = {where}"] if where != "a" else list(pre)
+    lines += ["if a & 3:", f"    raise fault(a, 4, {not load})"]
+    if load:
+        lines += ["v = mem(a)", "regs[t2] = mem((a + 4) & 0xFFFFFFFF)", "regs[t] = v"]
+    else:
+        lines += ["mem(a, regs[t])", "mem((a + 4) & 0xFFFFFFFF, regs[t2])"]
+    mem = ctx.read32 if load else ctx.write32
+    return _mem_op(ctx, info, "LDRD" if load else "STRD", [*lines, *post], not load, mem=mem, t=t, t2=t2,
+                   fault=AlignmentFault, **slots)
+
+
 def LDRD_immediate(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, imm32: int, index: bool, add: bool,
                    wback: bool) -> Op:
     """A8.8.72 LDRD (immediate): R[t] = MemA[address,4]; R[t2] = MemA[address+4,4]."""
-    regs = ctx.regs
-    read32 = ctx.read32
-    nxt = info.nxt
-    d = imm32 if add else -imm32
-    if not wback:
-        dd = d if index else 0
-
-        def op_off() -> int:
-            a = (regs[n] + dd) & 0xFFFFFFFF
-            if a & 3:
-                raise AlignmentFault(a, 4, False)
-            v = read32(a)
-            regs[t2] = read32((a + 4) & 0xFFFFFFFF)
-            regs[t] = v
-            return nxt
-
-        return op_off
-    if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + d) & 0xFFFFFFFF
-            if a & 3:
-                raise AlignmentFault(a, 4, False)
-            v = read32(a)
-            regs[t2] = read32((a + 4) & 0xFFFFFFFF)
-            regs[t] = v
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        if a & 3:
-            raise AlignmentFault(a, 4, False)
-        v = read32(a)
-        regs[t2] = read32((a + 4) & 0xFFFFFFFF)
-        regs[t] = v
-        regs[n] = (a + d) & 0xFFFFFFFF
-        return nxt
-
-    return op_post
+    pre, addr, post = _addressing(index, wback, "d" if imm32 else None, "+")
+    return _dual(ctx, info, True, t, t2, pre, addr, post, n=n, d=imm32 if add else -imm32)
 
 
 def LDRD_literal(ctx: ExecContext, info: InsnInfo, t: int, t2: int, imm32: int, add: bool) -> Op:
     """A8.8.73 LDRD (literal): from Align(PC, 4) +/- imm32 (baked in)."""
-    regs = ctx.regs
-    read32 = ctx.read32
-    nxt = info.nxt
     base = info.pcv & ~3
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
-    addr2 = (addr + 4) & 0xFFFFFFFF
-    bad = bool(addr & 3)
-
-    def op() -> int:
-        if bad:
-            raise AlignmentFault(addr, 4, False)
-        v = read32(addr)
-        regs[t2] = read32(addr2)
-        regs[t] = v
-        return nxt
-
-    return handles(op, pc=True)
+    return handles(_dual(ctx, info, True, t, t2, [], "lit", [], lit=addr), pc=True)
 
 
 def LDRD_register(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, m: int, index: bool, add: bool,
                   wback: bool) -> Op:
     """A8.8.74 LDRD (register)."""
-    regs = ctx.regs
-    read32 = ctx.read32
-    nxt = info.nxt
-    s = 1 if add else -1
-
-    def op() -> int:
-        base = regs[n]
-        oa = (base + s * regs[m]) & 0xFFFFFFFF
-        a = oa if index else base
-        if a & 3:
-            raise AlignmentFault(a, 4, False)
-        v = read32(a)
-        regs[t2] = read32((a + 4) & 0xFFFFFFFF)
-        regs[t] = v
-        if wback:
-            regs[n] = oa
-        return nxt
-
-    return op
+    pre, addr, post = _addressing(index, wback, "regs[m]", "+" if add else "-")
+    return _dual(ctx, info, True, t, t2, pre, addr, post, n=n, m=m)
 
 
 def STRD_immediate(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, imm32: int, index: bool, add: bool,
                    wback: bool) -> Op:
     """A8.8.210 STRD (immediate): MemA[address,4] = R[t]; MemA[address+4,4] = R[t2]."""
-    regs = ctx.regs
-    write32 = ctx.write32
-    nxt = info.nxt
-    d = imm32 if add else -imm32
-    if not wback:
-        dd = d if index else 0
-
-        def op_off() -> int:
-            a = (regs[n] + dd) & 0xFFFFFFFF
-            if a & 3:
-                raise AlignmentFault(a, 4, True)
-            write32(a, regs[t])
-            write32((a + 4) & 0xFFFFFFFF, regs[t2])
-            return nxt
-
-        return op_off
-    if index:
-
-        def op_pre() -> int:
-            a = (regs[n] + d) & 0xFFFFFFFF
-            if a & 3:
-                raise AlignmentFault(a, 4, True)
-            write32(a, regs[t])
-            write32((a + 4) & 0xFFFFFFFF, regs[t2])
-            regs[n] = a
-            return nxt
-
-        return op_pre
-
-    def op_post() -> int:
-        a = regs[n]
-        if a & 3:
-            raise AlignmentFault(a, 4, True)
-        write32(a, regs[t])
-        write32((a + 4) & 0xFFFFFFFF, regs[t2])
-        regs[n] = (a + d) & 0xFFFFFFFF
-        return nxt
-
-    return op_post
+    pre, addr, post = _addressing(index, wback, "d" if imm32 else None, "+")
+    return _dual(ctx, info, False, t, t2, pre, addr, post, n=n, d=imm32 if add else -imm32)
 
 
 def STRD_register(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, m: int, index: bool, add: bool,
                   wback: bool) -> Op:
     """A8.8.211 STRD (register)."""
-    regs = ctx.regs
-    write32 = ctx.write32
-    nxt = info.nxt
-    s = 1 if add else -1
-
-    def op() -> int:
-        base = regs[n]
-        oa = (base + s * regs[m]) & 0xFFFFFFFF
-        a = oa if index else base
-        if a & 3:
-            raise AlignmentFault(a, 4, True)
-        write32(a, regs[t])
-        write32((a + 4) & 0xFFFFFFFF, regs[t2])
-        if wback:
-            regs[n] = oa
-        return nxt
-
-    return op
+    pre, addr, post = _addressing(index, wback, "regs[m]", "+" if add else "-")
+    return _dual(ctx, info, False, t, t2, pre, addr, post, n=n, m=m)
 
 
 # --------------------------------------------------------------------------
@@ -853,129 +650,76 @@ def LDM_exception_return(ctx: ExecContext, info: InsnInfo, n: int, registers: in
 # --------------------------------------------------------------------------
 # Exclusives (A3.4) and SWP
 # --------------------------------------------------------------------------
-def _ldrex(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int, size: int) -> Op:
-    regs = ctx.regs
-    read = ctx.read32 if size == 4 else ctx.read16 if size == 2 else ctx.read8
-    setmon = ctx.monitor.SetExclusiveMonitors
-    nxt = info.nxt
-    amask = size - 1
+def _exclusive(ctx: ExecContext, info: InsnInfo, load: bool, d: int, ts: Tuple[int, ...], n: int, imm32: int,
+               size: int) -> Op:
+    """LDREX{B,H,D} / STREX{B,H,D} (A3.4): MemA[] of ``size`` bytes, one or two registers (``ts``).
 
-    def op() -> int:
-        a = (regs[n] + imm32) & 0xFFFFFFFF
-        if a & amask:
-            raise AlignmentFault(a, size, False)
-        v = read(a)
-        setmon(a, size)
-        regs[t] = v
-        return nxt
-
-    return op
-
-
-def _strex(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int, imm32: int, size: int) -> Op:
-    regs = ctx.regs
-    write = ctx.write32 if size == 4 else ctx.write16 if size == 2 else ctx.write8
-    passed = ctx.monitor.ExclusiveMonitorsPass
-    nxt = info.nxt
-    amask = size - 1
-
-    def op() -> int:
-        a = (regs[n] + imm32) & 0xFFFFFFFF
-        if a & amask:
-            raise AlignmentFault(a, size, True)
-        if passed(a, size):
-            write(a, regs[t])
-            regs[d] = 0
-        else:
-            regs[d] = 1
-        return nxt
-
-    return op
+    A load tags the address for the local monitor (SetExclusiveMonitors); a
+    store happens only if ExclusiveMonitorsPass, and R[d] = 0 on success, 1 on failure.
+    """
+    lines = ["a = (regs[n] + imm) & 0xFFFFFFFF" if imm32 else "a = regs[n]"]
+    if size > 1:
+        lines += [f"if a & {size - 1}:", f"    raise fault(a, {size}, {not load})"]
+    width = min(size, 4)
+    read = {4: ctx.read32, 2: ctx.read16, 1: ctx.read8}[width]
+    write = {4: ctx.write32, 2: ctx.write16, 1: ctx.write8}[width]
+    slots: Dict[str, Any] = {"n": n, "imm": imm32, "fault": AlignmentFault}
+    slots.update((f"t{i}", r) for i, r in enumerate(ts))
+    if load:
+        lines += [f"v{i} = mem({'a' if i == 0 else '(a + 4) & 0xFFFFFFFF'})" for i in range(len(ts))]
+        lines.append(f"setmon(a, {size})")
+        lines += [f"regs[t{i}] = v{i}" for i in range(len(ts))]
+        return _mem_op(ctx, info, "LDREX", lines, False, mem=read, setmon=ctx.monitor.SetExclusiveMonitors, **slots)
+    lines.append(f"if monpass(a, {size}):")
+    lines += [f"    mem({'a' if i == 0 else '(a + 4) & 0xFFFFFFFF'}, regs[t{i}])" for i in range(len(ts))]
+    lines += ["    regs[d] = 0", "else:", "    regs[d] = 1"]
+    return _mem_op(ctx, info, "STREX", lines, True, mem=write, monpass=ctx.monitor.ExclusiveMonitorsPass, d=d,
+                   **slots)
 
 
 def LDREX(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int) -> Op:
     """A8.8.75 LDREX: R[t] = MemA[R[n] + imm32, 4]; tag the address for the local monitor."""
-    return _ldrex(ctx, info, t, n, imm32, 4)
+    return _exclusive(ctx, info, True, 0, (t,), n, imm32, 4)
 
 
 def LDREXB(ctx: ExecContext, info: InsnInfo, t: int, n: int) -> Op:
     """A8.8.76 LDREXB."""
-    return _ldrex(ctx, info, t, n, 0, 1)
+    return _exclusive(ctx, info, True, 0, (t,), n, 0, 1)
 
 
 def LDREXH(ctx: ExecContext, info: InsnInfo, t: int, n: int) -> Op:
     """A8.8.78 LDREXH."""
-    return _ldrex(ctx, info, t, n, 0, 2)
+    return _exclusive(ctx, info, True, 0, (t,), n, 0, 2)
 
 
 def STREX(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int, imm32: int) -> Op:
     """A8.8.212 STREX: store if ExclusiveMonitorsPass; R[d] = 0 on success, 1 on failure."""
-    return _strex(ctx, info, d, t, n, imm32, 4)
+    return _exclusive(ctx, info, False, d, (t,), n, imm32, 4)
 
 
 def STREXB(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int) -> Op:
     """A8.8.213 STREXB."""
-    return _strex(ctx, info, d, t, n, 0, 1)
+    return _exclusive(ctx, info, False, d, (t,), n, 0, 1)
 
 
 def STREXH(ctx: ExecContext, info: InsnInfo, d: int, t: int, n: int) -> Op:
     """A8.8.215 STREXH."""
-    return _strex(ctx, info, d, t, n, 0, 2)
+    return _exclusive(ctx, info, False, d, (t,), n, 0, 2)
 
 
 def LDREXD(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int) -> Op:
     """A8.8.77 LDREXD: a doubleword-aligned MemA[address, 8]; R[t] gets the word at the lower address."""
-    regs = ctx.regs
-    read32 = ctx.read32
-    setmon = ctx.monitor.SetExclusiveMonitors
-    nxt = info.nxt
-
-    def op() -> int:
-        a = regs[n]
-        if a & 7:
-            raise AlignmentFault(a, 8, False)
-        v = read32(a)
-        v2 = read32((a + 4) & 0xFFFFFFFF)
-        setmon(a, 8)
-        regs[t] = v
-        regs[t2] = v2
-        return nxt
-
-    return op
+    return _exclusive(ctx, info, True, 0, (t, t2), n, 0, 8)
 
 
 def STREXD(ctx: ExecContext, info: InsnInfo, d: int, t: int, t2: int, n: int) -> Op:
     """A8.8.214 STREXD: R[t] to the lower word, R[t2] to the upper (either endianness)."""
-    regs = ctx.regs
-    write32 = ctx.write32
-    passed = ctx.monitor.ExclusiveMonitorsPass
-    nxt = info.nxt
-
-    def op() -> int:
-        a = regs[n]
-        if a & 7:
-            raise AlignmentFault(a, 8, True)
-        if passed(a, 8):
-            write32(a, regs[t])
-            write32((a + 4) & 0xFFFFFFFF, regs[t2])
-            regs[d] = 0
-        else:
-            regs[d] = 1
-        return nxt
-
-    return op
+    return _exclusive(ctx, info, False, d, (t, t2), n, 0, 8)
 
 
 def CLREX(ctx: ExecContext, info: InsnInfo) -> Op:
     """A8.8.32 CLREX: ClearExclusiveLocal()."""
-    clear = ctx.monitor.ClearExclusiveLocal
-    nxt = info.nxt
-
-    def op() -> int:
-        clear()
-        return nxt
-
-    return op
+    return template(ctx, info, "CLREX", ["clear()", "return nxt"], clear=ctx.monitor.ClearExclusiveLocal)
 
 
 def SWP(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, size: int) -> Op:
@@ -987,73 +731,49 @@ def SWP(ctx: ExecContext, info: InsnInfo, t: int, t2: int, n: int, size: int) ->
     """
     if not ctx.cpu.sctlr & _SCTLR_SW:
         raise Undefined("SWP/SWPB disabled (SCTLR.SW == 0)")
-    regs = ctx.regs
-    nxt = info.nxt
-    if size == 1:
-        read8 = ctx.read8
-        write8 = ctx.write8
+    lines = ["a = regs[n]"]
+    if size != 1:
+        lines += ["if a & 3:", "    raise fault(a, 4, False)"]
+    lines += ["v = rd(a)", "wr(a, regs[t2])", "regs[t] = v"]
+    rd, wr = (ctx.read8, ctx.write8) if size == 1 else (ctx.read32, ctx.write32)
+    return _mem_op(ctx, info, "SWP", lines, True, rd=rd, wr=wr, t=t, t2=t2, n=n, fault=AlignmentFault)
 
-        def op_b() -> int:
-            a = regs[n]
-            v = read8(a)
-            write8(a, regs[t2])
-            regs[t] = v
-            return nxt
-
-        return op_b
-    read32 = ctx.read32
-    write32 = ctx.write32
-
-    def op() -> int:
-        a = regs[n]
-        if a & 3:
-            raise AlignmentFault(a, 4, False)
-        v = read32(a)
-        write32(a, regs[t2])
-        regs[t] = v
-        return nxt
-
-    return op
 
 
 # --------------------------------------------------------------------------
 # Preload hints: no cache model, so they do nothing (and never fault)
 # --------------------------------------------------------------------------
-def _nop(info: InsnInfo) -> Op:
-    nxt = info.nxt
+def _nop(ctx: ExecContext, info: InsnInfo) -> Op:
+    return handles(template(ctx, info, "hint", ["return nxt"]), pc=True)
 
-    def op() -> int:
-        return nxt
-
-    return handles(op, pc=True)
 
 
 def PLD_immediate(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, add: bool, is_pldw: bool) -> Op:
     """A8.8.126 PLD, PLDW (immediate): a hint; no effect here."""
-    return _nop(info)
+    return _nop(ctx, info)
 
 
 def PLD_literal(ctx: ExecContext, info: InsnInfo, imm32: int, add: bool) -> Op:
     """A8.8.127 PLD (literal): a hint; no effect here."""
-    return _nop(info)
+    return _nop(ctx, info)
 
 
 def PLD_register(ctx: ExecContext, info: InsnInfo, n: int, m: int, add: bool, is_pldw: bool, shift_t: int,
                  shift_n: int) -> Op:
     """A8.8.128 PLD, PLDW (register): a hint; no effect here."""
-    return _nop(info)
+    return _nop(ctx, info)
 
 
 def PLI_immediate(ctx: ExecContext, info: InsnInfo, n: int, imm32: int, add: bool) -> Op:
     """A8.8.129 PLI (immediate, literal): a hint; no effect here."""
-    return _nop(info)
+    return _nop(ctx, info)
 
 
 def PLI_register(ctx: ExecContext, info: InsnInfo, n: int, m: int, add: bool, shift_t: int, shift_n: int) -> Op:
     """A8.8.130 PLI (register): a hint; no effect here."""
-    return _nop(info)
+    return _nop(ctx, info)
 
 
 def memory_hint_nop(ctx: ExecContext, info: InsnInfo) -> Op:
     """A5.7.1 Unallocated memory hint: treated as NOP."""
-    return _nop(info)
+    return _nop(ctx, info)

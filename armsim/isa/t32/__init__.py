@@ -43,6 +43,10 @@ def tables() -> tuple[DecodeTable, DecodeTable]:
         disasm.DERIVED.update(formats.EXTRA)
         _T16.attach_formats(formats.FORMATS16)
         _T32.attach_formats(formats.FORMATS32)
+        from armsim.isa.t32 import costs
+
+        _T16.attach_costs(costs.COSTS16)
+        _T32.attach_costs(costs.COSTS32)
     return _T16, _T32
 
 
