@@ -257,3 +257,73 @@ def test_ctrl_c_on_the_command_keeps_finished_points_in_json(tmp_path: Path) -> 
     total = len(build_points(cpus=["cortex-a15"], exits=3))
     assert 1 <= len(obj["points"]) < total
     assert b"interrupted" in err
+
+
+def _descendants(pid: int) -> List[int]:
+    """The live descendants of ``pid`` (from /proc: each process's parent in its stat line)."""
+    parent: Dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out: List[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p]
+        out.extend(kids)
+        todo.extend(kids)
+    return out
+
+
+def _busiest_worker(pid: int) -> int:
+    """The descendant of ``pid`` with the most CPU time, leaving out multiprocessing's helper processes."""
+    best, best_ticks = 0, -1
+    for c in _descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{c}/cmdline").read_bytes()
+            fields = Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"resource_tracker" in cmdline or b"forkserver" in cmdline:
+            continue
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime (proc(5): fields 14 and 15)
+        if ticks > best_ticks:
+            best, best_ticks = c, ticks
+    return best
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes through /proc")
+def test_a_worker_killed_under_the_command_is_retried(tmp_path: Path) -> None:
+    """SIGKILL to a worker process of a running ``armsim bench world-switch``: the points it held run again,
+    the command ends with status 0 and says so, and --json holds every point with the figures of a clean run."""
+    out = tmp_path / "w.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "armsim", "bench", "world-switch", "--cpu", "cortex-a15", "--policy", "eager,lazy",
+         "--guests", "hvc_loop,bp_write", "--fractions", "0,50,100", "--exits", "40", "--workers", "2",
+         "--json", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.exists() and json.loads(out.read_text())["points"]:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the sweep ended before a worker could be killed"
+        victim = _busiest_worker(proc.pid)
+        assert victim, "no worker process found"
+        os.kill(victim, signal.SIGKILL)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert b"retried after a worker died" in err
+    clean = run_sweep(build_points(cpus=["cortex-a15"], policies=["eager", "lazy"], guests=["hvc_loop", "bp_write"],
+                                   fractions=[0, 50, 100], exits=40), workers=2)
+    assert not clean.errors
+    assert json.loads(out.read_text())["points"] == json.loads(json.dumps([r.record for r in clean.ordered()]))

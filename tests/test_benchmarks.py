@@ -91,9 +91,11 @@ def test_world_switch_benchmark_writes_its_figures(tmp_path: Path, capsys: pytes
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert mod.main(["--out", str(tmp_path), "--exits", "1", "--cpu", "cortex-a7", "--workers", "2"]) == 0
+    assert mod.main(["--out", str(tmp_path), "--exits", "1", "--cpu", "cortex-a7", "--workers", "2",
+                     "--fractions", "0,100", "--pairs", "2/2,6/4"]) == 0
     out = capsys.readouterr().out
     assert "break-even" in out and "cycles per pair" in out
+    assert "sweep on the local process pool, 2 workers" in out and "worker processes" in out
     for ext in ("json", "csv", "png"):
         assert (tmp_path / f"world_switch.{ext}").stat().st_size > 0
 

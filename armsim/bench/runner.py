@@ -24,6 +24,22 @@ Figures of a point (the ``--json`` entry, :data:`POINT_KEYS`):
 * ``cycles_per_trapped_access``: the mean round trip of an exit for a trapped
   CP14 access (HSR.EC 0x05, 0x06, 0x0C); None (JSON null) when there was none.
 
+Lazy against eager at 100% use (the stated bound, tested in
+tests/test_world_switch_bench.py and explained in benchmarks/README.md): when
+every phase writes a debug register both policies move the same registers
+once each way per phase, and LAZY pays in addition exactly
+
+    lazy - eager = R + W + H  per phase,  0 < R + W + H <= cycles_per_trapped_access
+
+where R is one more exit round trip without debug moves (exception entry,
+core/CP15 switch, return) for the trapped write, W that write's emulation and
+H the host check of the clean entry (1 + BRPs + WRPs CP14 reads; 0 for
+``lazy-nohc``).  The bound holds because the trapped access's own round trip
+is R + W plus the switch-in it triggers (24 reads and 24 writes with 6/4
+pairs), which costs more than H.  Measured: cortex-a15 1,292 cycles (eager
+2,195, a trapped write's round trip 1,717), cortex-a7 787 (eager 1,280,
+1,018).
+
 Everything is deterministic: the same point gives the same figures anywhere.
 """
 

@@ -5,7 +5,11 @@ B4.1.66 HDCR, B4.1.74 HSTR, B4.1.67 HCPTR, B3.13.6 / B4.1.73 HSR, C11.11
 DBGDSCR, DBGBCR, DBGWCR, DBGDIDR), kept apart from the simulator's own
 declarations on purpose: an oracle that imported the implementation's masks
 would agree with it by construction.  Positions were cross-checked against
-``reference/kvm-arm-debug.md`` sections 3, 4 and 6.
+``reference/kvm-arm-debug.md`` sections 3, 4 and 6.  They are a second
+transcription of the same tables, not an independent discovery: a misreading
+of the manual made in both would pass, so the oracles' tests also pin
+hand-worked HSR values, and ``tests/test_testing_manual_agrees.py`` names the
+field where the two transcriptions part.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ whether a word is UNDEFINED, are what unicorn checks.
 from __future__ import annotations
 
 import random
-import re
 import struct
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -30,6 +29,7 @@ from armsim.isa.contract import Undefined
 from armsim.isa.decoder import Row
 from tests.diff import harness as h
 from tests.diff.harness import CODE, MEM_SIZE, WINDOW, ArmsimSide, Mismatch, Result, State, record
+from tests.row_encodings import encode as row_encode
 
 __all__ = ["ITAdvance", "run_thumb", "thumb_case"]
 
@@ -173,24 +173,9 @@ def run_thumb(hws: Sequence[int], state: State, desc: str, cls: str, steps: Opti
 
 # -- encodings from the rows ----------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\(0\)|\(1\)|0|1|x")
-_FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(\d+)$")
-
-
 def encode(row: Row, fields: Dict[str, int], rnd: random.Random) -> int:
     """The word of ``row`` with ``fields`` (missing fields random), should-be bits as the manual says."""
-    word = 0
-    for tok in row.pattern.split():
-        m = _FIELD.match(tok)
-        if m:
-            w = int(m.group(2))
-            v = fields.get(m.group(1))
-            word = (word << w) | ((rnd.getrandbits(w) if v is None else v) & ((1 << w) - 1))
-            continue
-        for bit in _TOKEN.findall(tok):
-            b = rnd.getrandbits(1) if bit == "x" else int(bit.strip("()"))
-            word = (word << 1) | b
-    return word
+    return row_encode(row, fields, rnd, edges=False)
 
 
 def rows_of(items: Sequence[object]) -> List[Row]:

@@ -1,8 +1,8 @@
 /*
  * bench.h - what the world-switch benchmark guests share (armsim bench world-switch).
  *
- * Built on the hypervisor-model guests' start-up code, semihosting and CP14
- * accessors (../kvm/guest.h, guest_start.S, exit.c).  A benchmark guest runs
+ * Built on the hypervisor-model guests' start-up code and helpers
+ * (../kvm/guest.h, guest_start.S; ../common/exit.c).  A benchmark guest runs
  * `exits` phases; each phase ends with one null hypercall (HVC #0 with r0 = 0,
  * which the modelled KVM answers as an unknown PSCI function and resumes the
  * guest: one exit round trip, guest -> Hyp -> handling -> guest).

@@ -11,19 +11,8 @@
  */
 #include "bench.h"
 
-static volatile uint32_t hits;
-
-__attribute__((noinline)) void bench_never(void)
-{
-    __asm__ volatile("nop");
-}
-
-uint32_t pabt_handler(uint32_t lr)
-{
-    hits++;
-    WR(DBGBCR0, 0); /* disarm, then re-execute the breakpointed instruction */
-    return lr - 4;
-}
+BREAKPOINT_TARGET(bench_never)
+BREAKPOINT_HIT_COUNTER(hits, DBGBCR0)
 
 int main(void)
 {

@@ -21,32 +21,9 @@
 
 #include <stdint.h>
 
-#define STR(x) #x
-#define XSTR(x) STR(x)
-#define MRC14(crn, crm, op2) ({ uint32_t v_; \
-    __asm__ volatile("mrc p14, 0, %0, c" XSTR(crn) ", c" XSTR(crm) ", " XSTR(op2) : "=r"(v_)); v_; })
-#define MCR14(crn, crm, op2, val) __asm__ volatile( \
-    "mcr p14, 0, %0, c" XSTR(crn) ", c" XSTR(crm) ", " XSTR(op2) "\n\tisb" :: "r"((uint32_t)(val)) : "memory")
-#define MRC15(opc1, crn, crm, op2) ({ uint32_t v_; \
-    __asm__ volatile("mrc p15, " XSTR(opc1) ", %0, c" XSTR(crn) ", c" XSTR(crm) ", " XSTR(op2) : "=r"(v_)); v_; })
+#include "debug_regs.h"
+#include "semihost.h"
 
-/* C11.11 register encodings (CRn, CRm, opc2), opc1 = 0. */
-#define DBGDIDR       0, 0, 0
-#define DBGDSCRint    0, 1, 0
-#define DBGDSCRext    0, 2, 2
-#define DBGWFAR       0, 6, 0
-#define DBGBVR0       0, 0, 4
-#define DBGBCR0       0, 0, 5
-#define DBGWVR0       0, 0, 6
-#define DBGWCR0       0, 0, 7
-#define DBGOSLAR      1, 0, 4
-#define DBGOSLSR      1, 1, 4
-#define RD(reg) MRC14_(reg)
-#define MRC14_(...) MRC14(__VA_ARGS__)
-#define WR(reg, v) MCR14_(reg, v)
-#define MCR14_(...) MCR14(__VA_ARGS__)
-
-#define MDBGEN (1u << 15)
 #define MOE(dscr) (((dscr) >> 2) & 0xf)
 /* DBGBCR: E, PMC = 0b11 (PL0 and PL1), unlinked address match, and BAS (C3.3 "Byte address
  * selection"): 0b1111 for an ARM instruction, 0b0011 / 0b1100 for the Thumb halfword at
@@ -58,33 +35,6 @@
 #define WCR_WORD(lsc) (0x1e7u | ((uint32_t)(lsc) << 3))
 #define LSC_LOAD 1
 #define LSC_STORE 2
-
-static void sh_write0(const char *s)
-{
-    register uint32_t r0 __asm__("r0") = 0x04; /* SYS_WRITE0 */
-    register const char *r1 __asm__("r1") = s;
-#ifdef __thumb__
-    __asm__ volatile("svc 0xab" : "+r"(r0) : "r"(r1) : "memory");
-#else
-    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
-#endif
-}
-
-void guest_exit(int status)
-{
-    static uint32_t block[2];
-    block[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
-    block[1] = (uint32_t)status;
-    register uint32_t r0 __asm__("r0") = 0x20; /* SYS_EXIT_EXTENDED */
-    register uint32_t *r1 __asm__("r1") = block;
-#ifdef __thumb__
-    __asm__ volatile("svc 0xab" : "+r"(r0) : "r"(r1) : "memory");
-#else
-    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
-#endif
-    for (;;) {
-    }
-}
 
 static char line[128];
 static int pos;
@@ -98,24 +48,14 @@ static void put(const char *s)
 static void put_hex(uint32_t v, int digits)
 {
     char buf[11];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < digits; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (4 * (digits - 1 - i))) & 0xf];
-    buf[2 + digits] = 0;
+    fmt_hex(buf, v, digits);
     put(buf);
 }
 
 static void put_dec(uint32_t v)
 {
     char buf[12];
-    int i = 11;
-    buf[i] = 0;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(buf + i);
+    put(fmt_dec(buf, v));
 }
 
 static void put_offset(uint32_t addr, uint32_t base, const char *name)

@@ -8,32 +8,18 @@
  * VBAR at the vector table (when the table is not already at 0), gives Abort
  * mode a stack and calls main().
  *
- * Prefetch and Data Aborts save r0-r3, r12 and lr on the Abort stack and call
- * the C handler with the aborted instruction's LR; the handler returns the
- * address to resume at, and the return is SUBS PC, LR, #0 (CPSR <- SPSR_abt).
+ * Prefetch and Data Aborts call the C handlers with the aborted instruction's
+ * LR through the shared abort entry (../common/start.inc); the handler returns
+ * the address to resume at.
  */
 	.syntax	unified
 	.arm
 	.arch_extension virt
 
-	.equ	MODE_MASK, 0x1f
-	.equ	MODE_HYP, 0x1a
-	.equ	MODE_SVC, 0x13
-	.equ	MODE_ABT, 0x17
-	.equ	PSR_AIF, 0x1c0
+#include "start.inc"
 
-	.section .vectors, "ax"		@ debug.ld puts the vectors first
 	.global	vectors
-	.balign	32
-vectors:
-	b	reset			@ 0x00 Reset
-	b	.			@ 0x04 Undefined Instruction
-	b	.			@ 0x08 Supervisor Call (not used: semihosting traps)
-	b	pabt_entry		@ 0x0c Prefetch Abort
-	b	dabt_entry		@ 0x10 Data Abort
-	b	.			@ 0x14 Hyp Trap (not used)
-	b	.			@ 0x18 IRQ
-	b	.			@ 0x1c FIQ
+	vector_table vectors, reset, pabt_entry, dabt_entry
 
 	.text
 	.global	_start
@@ -50,44 +36,13 @@ reset:
 	adr	r0, 1f
 	msr	elr_hyp, r0
 	eret
-1:	ldr	sp, =svc_stack_top
-	ldr	r0, =vectors
-	cmp	r0, #0
-	mcrne	p15, 0, r0, c12, c0, 0	@ VBAR (B4.1.156)
-	isb
-	cps	#MODE_ABT
-	ldr	sp, =abt_stack_top
-	cps	#MODE_SVC
+1:	pl1_start vectors, svc_stack_top, abt_stack_top, nonzero=1
 	bl	main
 	bl	guest_exit		@ exit with main's status
-2:	b	2b
+	b	.
 	.size	_start, . - _start
 
-	.type	pabt_entry, %function
-pabt_entry:
-	push	{r0-r3, r12, lr}
-	mov	r0, lr
-	bl	pabt_handler
-	mov	lr, r0
-	pop	{r0-r3, r12}
-	add	sp, sp, #4
-	subs	pc, lr, #0
-	.size	pabt_entry, . - pabt_entry
+	abort_entry pabt_entry, pabt_handler
+	abort_entry dabt_entry, dabt_handler
 
-	.type	dabt_entry, %function
-dabt_entry:
-	push	{r0-r3, r12, lr}
-	mov	r0, lr
-	bl	dabt_handler
-	mov	lr, r0
-	pop	{r0-r3, r12}
-	add	sp, sp, #4
-	subs	pc, lr, #0
-	.size	dabt_entry, . - dabt_entry
-
-	.bss
-	.balign	8
-	.space	4096
-svc_stack_top:
-	.space	1024
-abt_stack_top:
+	stacks	svc_stack_top, 4096, abt_stack_top, 1024

@@ -13,20 +13,9 @@
 	.arm
 	.arch_extension virt
 
-	.equ	MODE_SVC, 0x13
-	.equ	MODE_ABT, 0x17
+#include "start.inc"
 
-	.section .vectors, "ax"
-	.balign	32
-host_vectors:
-	b	_start			@ 0x00
-	b	.			@ 0x04
-	b	.			@ 0x08
-	b	host_pabt		@ 0x0c Prefetch Abort
-	b	.			@ 0x10
-	b	.			@ 0x14
-	b	.			@ 0x18
-	b	.			@ 0x1c
+	vector_table host_vectors, _start, host_pabt
 
 	.section .text.target, "ax"
 	.global	host_target
@@ -41,13 +30,7 @@ host_target:
 	.global	_start
 	.type	_start, %function
 _start:
-	ldr	sp, =host_stack_top
-	ldr	r0, =host_vectors
-	mcr	p15, 0, r0, c12, c0, 0	@ VBAR
-	isb
-	cps	#MODE_ABT
-	ldr	sp, =host_abt_stack_top
-	cps	#MODE_SVC
+	pl1_start host_vectors, host_stack_top, host_abt_stack_top
 	mov	r4, #0
 1:	bl	host_target
 	hvc	#0			@ run the guest
@@ -60,9 +43,4 @@ host_pabt:
 	movs	pc, lr			@ skip the breakpointed NOP
 	.size	host_pabt, . - host_pabt
 
-	.bss
-	.balign	8
-	.space	1024
-host_stack_top:
-	.space	256
-host_abt_stack_top:
+	stacks	host_stack_top, 1024, host_abt_stack_top, 256
