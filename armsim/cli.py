@@ -46,15 +46,9 @@ import sys
 from pathlib import Path
 from typing import IO, Any, List, Optional, Sequence, Tuple
 
-from rich.console import Console
-from rich.table import Table
-
 import armsim
-from armsim.bench.cli import add_parser as add_bench_parser
-from armsim.bench.cli import run as run_bench
 from armsim.errors import ConfigError, ElfLoadError
 from armsim.exec.blocks import DEFAULT_ENGINE, ENGINES
-from armsim.kvm import cli as kvm_cli
 from armsim.machine import BOOT_MODES, DEFAULT_RAM, Machine, RunResult
 from armsim.stop import RunInterrupted, StopKind
 from armsim.timing.model import DEFAULT_LEVEL, LEVELS, Timing
@@ -110,7 +104,25 @@ def _positive_int(text: str) -> int:
     return n
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The subcommands whose parsers (and implementations) live in heavier packages: name -> help.
+# ``armsim run`` and ``armsim disasm`` import neither them nor rich (start-up time, issue 13 item 7).
+_LAZY_COMMANDS = {
+    "kvm": "run a guest under the modelled KVM/ARM hypervisor",
+    "bench": "benchmarks of the modelled hypervisor",
+}
+
+
+def _command_of(argv: Sequence[str]) -> Optional[str]:
+    """The subcommand word of ``argv`` (the top-level options take no value), or None."""
+    for a in argv:
+        if not a.startswith("-"):
+            return a
+    return None
+
+
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The armsim parser; for ``run``/``disasm`` the kvm and bench subcommands are named only."""
+    light = command in ("run", "disasm")
     parser = argparse.ArgumentParser(prog="armsim", description="ARMv7-A instruction-set simulator")
     parser.add_argument("--version", action="version", version=f"armsim {armsim.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -141,7 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fs-root", metavar="DIR", help="let the guest open files inside DIR")
     run.add_argument("--ram", metavar="BASE:SIZE", default=None,
                      help=f"RAM region (default {DEFAULT_RAM[0]:#x}:{DEFAULT_RAM[1] >> 20}M)")
-    kvm_cli.add_parser(sub)
+    if light:
+        sub.add_parser("kvm", help=_LAZY_COMMANDS["kvm"])
+    else:
+        from armsim.kvm import cli as kvm_cli
+
+        kvm_cli.add_parser(sub)
     dis = sub.add_parser(
         "disasm",
         help="disassemble an ELF's code with armsim's decoder",
@@ -151,14 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("elf", help="the ELF file")
     dis.add_argument("--start", metavar="ADDR", help="first address (a number, or a symbol name)")
     dis.add_argument("--count", type=_positive_int, metavar="N", help="list at most N instructions")
-    add_bench_parser(sub)
+    if light:
+        sub.add_parser("bench", help=_LAZY_COMMANDS["bench"])
+    else:
+        from armsim.bench.cli import add_parser as add_bench_parser
+
+        add_bench_parser(sub)
     run.add_argument("--boot-mode", choices=BOOT_MODES, default="svc",
                      help="mode the CPU enters the ELF in: svc (Secure SVC, default), hyp (Non-secure Hyp mode "
                           "with HVC enabled, as QEMU's -M virt,virtualization=on) or mon (Secure Monitor mode)")
     return parser
 
 
-def _cmd_disasm(args: argparse.Namespace, err: Console) -> int:
+def _cmd_disasm(args: argparse.Namespace, err: Any) -> int:
     from armsim.disasm import Listing, format_listing
 
     try:
@@ -181,10 +203,10 @@ def _cmd_disasm(args: argparse.Namespace, err: Console) -> int:
 
 def _trace_sink(args: argparse.Namespace, machine: Machine) -> Tuple[Any, Optional[IO[str]]]:
     """The trace sink the options ask for, and the file to close (None for stderr)."""
-    from armsim.trace import JsonlTrace, TextTrace
-
     if args.trace is None:
         return None, None
+    from armsim.trace import JsonlTrace, TextTrace
+
     fh: Optional[IO[str]] = None
     out: IO[str] = sys.stderr
     if args.trace != "-":
@@ -193,28 +215,38 @@ def _trace_sink(args: argparse.Namespace, machine: Machine) -> Tuple[Any, Option
     return sink, fh
 
 
-def _summary(result: RunResult, timing: Optional[Timing] = None) -> Table:
-    table = Table(title="armsim run", show_header=False, title_justify="left")
-    table.add_column("what", style="bold")
-    table.add_column("value")
-    table.add_row("exit code", "-" if result.exit_code is None else str(result.exit_code))
-    table.add_row("stop reason", result.stop_reason.value)
+def _summary(result: RunResult, timing: Optional[Timing] = None) -> List[Tuple[str, str]]:
+    """The summary's (label, value) rows."""
+    rows: List[Tuple[str, str]] = []
+    rows.append(("exit code", "-" if result.exit_code is None else str(result.exit_code)))
+    rows.append(("stop reason", result.stop_reason.value))
     if result.message:
-        table.add_row("message", result.message)
-    table.add_row("instructions", f"{result.instructions:,}")
-    table.add_row("cycles", f"{result.cycles:,}")
+        rows.append(("message", result.message))
+    rows.append(("instructions", f"{result.instructions:,}"))
+    rows.append(("cycles", f"{result.cycles:,}"))
     if timing is not None:
-        table.add_row("timing", f"{timing.profile.name}, {timing.level}")
-        table.add_row("IPC", f"{timing.ipc:.3f}")
+        rows.append(("timing", f"{timing.profile.name}, {timing.level}"))
+        rows.append(("IPC", f"{timing.ipc:.3f}"))
         total = timing.cycles
         if timing.level != "off" and total:
             parts = [f"{k} {v:,} ({100 * v / total:.1f}%)" for k, v in timing.breakdown().items() if v]
-            table.add_row("cycle breakdown", ", ".join(parts))
-    table.add_row("wall time", f"{result.wall_time:.3f} s")
-    table.add_row("MIPS", f"{result.mips:.2f}")
+            rows.append(("cycle breakdown", ", ".join(parts)))
+    rows.append(("wall time", f"{result.wall_time:.3f} s"))
+    rows.append(("MIPS", f"{result.mips:.2f}"))
     exc = ", ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in sorted(result.exceptions.items()))
-    table.add_row("exceptions taken", exc or "none")
-    return table
+    rows.append(("exceptions taken", exc or "none"))
+    return rows
+
+
+def box_table(title: str, rows: Sequence[Tuple[str, str]]) -> str:
+    """A two-column table in box-drawing characters under a left-justified title (as rich draws it)."""
+    w0 = max(len(a) for a, _ in rows) + 2
+    w1 = max(len(b) for _, b in rows) + 2
+    h, v = "\u2500", "\u2502"
+    lines = [title.ljust(w0 + w1 + 3), "\u250c" + h * w0 + "\u252c" + h * w1 + "\u2510"]
+    lines += [f"{v} {a.ljust(w0 - 2)} {v} {b.ljust(w1 - 2)} {v}" for a, b in rows]
+    lines.append("\u2514" + h * w0 + "\u2534" + h * w1 + "\u2518")
+    return "\n".join(lines)
 
 
 def _is_elf(path: str) -> bool:
@@ -225,7 +257,7 @@ def _is_elf(path: str) -> bool:
         return False
 
 
-def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) -> int:
+def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Any) -> int:
     if args.trace not in (None, "-") and _is_elf(args.trace):
         if args.elf is not None:
             err.print(f"armsim: error: --trace {args.trace} would overwrite an ELF file",
@@ -279,7 +311,8 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
         text = stop.message if stop.kind is StopKind.OUTPUT_ERROR else "cannot write the guest's standard output"
         err.print(f"armsim: error: {text}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_OUTPUT_ERROR
-    err.print(_summary(result, machine.timing))
+    err.print(box_table("armsim run", _summary(result, machine.timing)), markup=False, highlight=False,
+              soft_wrap=True)
     if stop.kind is StopKind.EXIT:
         assert result.exit_code is not None
         return result.exit_code & 0xFF
@@ -292,11 +325,29 @@ def _cmd_run(args: argparse.Namespace, guest_args: Sequence[str], err: Console) 
     return EXIT_GUEST_ERROR
 
 
-class _StderrConsole(Console):
-    """rich's console on stderr; a broken pipe propagates (rich >= 13 would exit with status 1)."""
+class _Stderr:
+    """What ``armsim run`` and ``disasm`` print their messages with: plain lines on stderr.
 
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError
+    It takes the keyword arguments of rich's ``Console.print`` that the commands pass
+    (and ignores them), so a command runs with it or with a rich console alike."""
+
+    def print(self, text: str, **_: Any) -> None:
+        stream = sys.stderr
+        stream.write(f"{text}\n")
+        stream.flush()
+
+
+def _stderr_console() -> Any:
+    """rich's console on stderr (the kvm and bench commands render with it)."""
+    from rich.console import Console
+
+    class _StderrConsole(Console):
+        """A broken pipe propagates (rich >= 13 would exit with status 1)."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _StderrConsole(stderr=True)
 
 
 def _flush_stdout() -> bool:
@@ -339,21 +390,27 @@ def main(argv: Optional[List[str]] = None) -> int:
     if "--" in argv:
         i = argv.index("--")
         argv, guest_args = argv[:i], argv[i + 1 :]
-    parser = build_parser()
+    parser = build_parser(_command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version, usage errors
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
-    err = _StderrConsole(stderr=True)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    err: Any = _Stderr()
     try:
         if args.command == "disasm":
             return _cmd_disasm(args, err)
         if args.command == "kvm":
+            from armsim.kvm import cli as kvm_cli
+
+            err = _stderr_console()
             return kvm_cli.run(args, err)
         if args.command == "bench":
+            from armsim.bench.cli import run as run_bench
+
+            err = _stderr_console()
             return run_bench(args, err)
         return _cmd_run(args, guest_args, err)
     except KeyboardInterrupt:  # outside the run itself (loading, printing the summary)

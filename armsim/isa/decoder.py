@@ -9,10 +9,13 @@ don't-care, as the manual's "SBZ/SBO"), ``x`` is a don't-care bit and
 ``Name:width`` a field handed to the row's builder by name.
 
 Rows whose patterns overlap must sit in one :class:`Group`, where the first
-matching row wins; any other overlap is an error at import naming both rows
-and a word both match.  A table compiles into buckets keyed on instruction
-bits [27:20] and [7:4] (A32) or chosen bits (T32), each holding only the items
-that can match a word of that bucket.
+matching row wins; any other overlap is an error naming both rows and a word
+both match.  A table checks that when it is built, unless built with
+``check=False`` (the A32 and T32 tables, to keep start-up short): their check
+is a test (tests/test_decoder.py) that calls :meth:`DecodeTable.check_overlaps`.
+A table compiles into buckets keyed on instruction bits [27:20] and [7:4]
+(A32) or chosen bits (T32), each holding only the items that can match a word
+of that bucket.
 """
 
 from __future__ import annotations
@@ -125,14 +128,17 @@ def _overlap(a: Row, b: Row) -> Optional[int]:
 class DecodeTable:
     """A compiled table: ``lookup(word)`` returns the matching Row or None."""
 
-    def __init__(self, name: str, items: Sequence[Item], bucket_bits: Sequence[Tuple[int, int]]) -> None:
+    def __init__(self, name: str, items: Sequence[Item], bucket_bits: Sequence[Tuple[int, int]],
+                 *, check: bool = True) -> None:
         self.name = name
         self.items = list(items)
         self.bucket_bits = tuple(bucket_bits)  # (lo, width) slices forming the key
-        self._check_overlaps()
+        if check:
+            self.check_overlaps()
         self._build_buckets()
 
-    def _check_overlaps(self) -> None:
+    def check_overlaps(self) -> None:
+        """Raise DecodeTableError naming two rows of different items that match one word."""
         items = self.items
         for i, a in enumerate(items):
             for b in items[i + 1 :]:
@@ -152,24 +158,27 @@ class DecodeTable:
         return key
 
     def _build_buckets(self) -> None:
+        # Each row fixes some of the key's bits; it belongs to every bucket whose key
+        # agrees with those, found by enumerating the key bits the row leaves free
+        # (the submasks of ``free``), not by testing every row against every bucket.
         total = sum(w for _, w in self.bucket_bits)
-        key_mask = 0
-        for lo, width in self.bucket_bits:
-            key_mask |= ((1 << width) - 1) << lo
+        full = (1 << total) - 1
+        key_of = self.key_of
         buckets: List[List[Item]] = [[] for _ in range(1 << total)]
-        for key in range(1 << total):
-            # The bucket's word bits, placed back at their positions.
-            word = 0
-            rest = key
-            for lo, width in reversed(self.bucket_bits):
-                word |= (rest & ((1 << width) - 1)) << lo
-                rest >>= width
-            for item in self.items:
-                for r in _rows_of(item):
-                    m = r.mask & key_mask
-                    if (word & m) == (r.value & m):
-                        buckets[key].append(item)
+        for item in self.items:
+            keys = set()
+            for r in _rows_of(item):
+                kmask = key_of(r.mask)
+                kval = key_of(r.value) & kmask
+                free = full & ~kmask
+                sub = free
+                while True:
+                    keys.add(kval | sub)
+                    if not sub:
                         break
+                    sub = (sub - 1) & free
+            for key in keys:
+                buckets[key].append(item)
         self.buckets: List[Tuple[Item, ...]] = [tuple(b) for b in buckets]
 
     def lookup(self, word: int) -> Optional[Row]:

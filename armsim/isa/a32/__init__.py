@@ -2,7 +2,8 @@
 
 Each submodule lists the rows of one class of A5 ("ROWS": conditional space,
 cond != 1111; "UNCOND_ROWS": the unconditional space of A5.7).  The two tables
-are compiled here, with the overlap check, at import.  A word that no row
+are compiled here at import; their overlap check is a test (tests/test_decoder.py),
+not paid at every start.  A word that no row
 matches is UNDEFINED.  The module registers the A32 instruction set (T = 0)
 in :mod:`armsim.isa.registry`, through which the engine reaches it.
 """
@@ -25,8 +26,8 @@ _UNCOND_ITEMS: List[Item] = [item for m in _MODULES for item in m.UNCOND_ROWS]
 # Buckets on bits [27:20] and [7:4], the bits A5.1-A5.7 discriminate on.
 _BUCKETS = ((20, 8), (4, 4))
 
-A32_COND = DecodeTable("A32", _COND_ITEMS, _BUCKETS)
-A32_UNCOND = DecodeTable("A32 unconditional (A5.7)", _UNCOND_ITEMS, _BUCKETS)
+A32_COND = DecodeTable("A32", _COND_ITEMS, _BUCKETS, check=False)
+A32_UNCOND = DecodeTable("A32 unconditional (A5.7)", _UNCOND_ITEMS, _BUCKETS, check=False)
 
 def _attach_formats() -> None:
     from armsim.isa import disasm
