@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from mips import bench_unicorn  # noqa: E402  (the same unicorn measurement as mips.py)
+
 from armsim import Machine  # noqa: E402
 
 # The Thumb-2 builds (-mthumb -mcpu=cortex-a15), the ARM builds calling the Thumb-2 newlib, the
@@ -48,21 +50,6 @@ def bench_armsim(path: Path, repeat: int) -> Tuple[int, float]:
         best = min(best, time.process_time() - t0)
         count = r.instructions
     return count, best
-
-
-def bench_unicorn(path: Path, repeat: int) -> Optional[float]:
-    """Best CPU seconds of unicorn on the same ELF; None where unicorn is not installed (PyPy)."""
-    try:
-        from unicorn_semihost import UnicornGuest
-    except ImportError:
-        return None
-    best = float("inf")
-    for _ in range(repeat):
-        g = UnicornGuest(str(path))
-        t0 = time.process_time()
-        g.run()
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 def default_pypy() -> Optional[str]:
