@@ -14,7 +14,8 @@ from armsim.timing.costs import RowCost, column
 
 COSTS16 = column({
     RowCost(C.ALU_IMM): (
-        'MOV (immediate)', 'CMP (immediate)', 'SUB (SP minus immediate)',
+        # 'RSB (register)' is A8.8.152 RSB (immediate) T1, RSBS Rd, Rn, #0.
+        'MOV (immediate)', 'CMP (immediate)', 'SUB (SP minus immediate)', 'RSB (register)',
     ),
     RowCost(C.ALU_IMM, R.DP): (
         'ADD (immediate)', 'SUB (immediate)', 'ADR', 'ADD (SP plus immediate)',
@@ -26,8 +27,8 @@ COSTS16 = column({
         'LSL (immediate)', 'LSR (immediate)', 'ASR (immediate)',
     ),
     RowCost(C.ALU_REG, R.SHIFTED): (
-        'AND (register)', 'EOR (register)', 'ADC (register)', 'SBC (register)', 'TST (register)', 'RSB (register)',
-        'CMP (register)', 'CMN (register)', 'ORR (register)', 'BIC (register)', 'MVN (register)',
+        'AND (register)', 'EOR (register)', 'ADC (register)', 'SBC (register)', 'TST (register)', 'CMP (register)',
+        'CMN (register)', 'ORR (register)', 'BIC (register)', 'MVN (register)',
     ),
     RowCost(C.ALU_REG, R.DP_SHIFTED): (
         'ADD (register)', 'SUB (register)', 'MOV (register)',
