@@ -129,3 +129,32 @@ def test_decorate_charges_the_fast_charge() -> None:
     before = t.acc[slot]
     assert wrapped() == 0x1004
     assert seen == [before] and t.acc[slot] == before + extra
+
+
+def test_the_shared_cost_column_is_used_by_both_instruction_sets() -> None:
+    """Every entry of armsim/isa/shared_costs.py is an A32 row and a Thumb row (T32, or T16) of that name,
+    and each of those rows has the shared entry, except the T16 row that replaces it."""
+    from armsim.isa.shared_costs import COMMON
+
+    by_table: Dict[str, Dict[str, List[Row]]] = {}
+    for table, r in ROWS:
+        by_table.setdefault(table, {}).setdefault(r.name, []).append(r)
+    for name, cost in COMMON.items():
+        assert name in by_table["A32"], name
+        assert name in by_table["T32"] or name in by_table["T16"], name
+        for table in ("A32", "T32", "T16"):
+            if table == "T16" and name == "RSB (register)":  # A8.8.152 RSB (immediate) T1
+                assert all(r.cost != cost for r in by_table[table][name])
+                continue
+            assert all(r.cost == cost for r in by_table[table].get(name, [])), (table, name)
+
+
+def test_an_instruction_set_cannot_redeclare_a_shared_row() -> None:
+    from armsim.timing.costs import column, joined
+
+    shared = column({RowCost(CostClass.BARRIER): ("DSB",)})
+    with pytest.raises(ValueError, match="shared"):
+        joined(shared, column({RowCost(CostClass.NOP): ("DSB",)}))
+    with pytest.raises(ValueError, match="replaces no shared entry"):
+        joined(shared, column({RowCost(CostClass.NOP): ("NOP",)}), replaces=("NOP",))
+    assert joined(shared, column({RowCost(CostClass.NOP): ("DSB",)}), replaces=("DSB",))["DSB"].cls is CostClass.NOP

@@ -288,8 +288,7 @@ class Refine(enum.IntEnum):
     COUNT = 5  # STM/PUSH, LDM (User registers): priced per register, no PC promotion
     PAIR = 6  # SRS: two registers (LR and SPSR)
     LOAD = 7  # LDR: Rt == PC makes it LOAD_PC
-    MSR_A32 = 8  # MSR: a CPSR write of mask<1:0> (R = word<22>, mask = word<19:16>) is PSR_WRITE, else ALU_REG
-    MSR_T32 = 9  # the same for T32 (hw1:hw2: R = word<20>, mask = word<11:8>)
+    MSR = 8  # MSR: a CPSR write of mask<1:0> (R == 0) is PSR_WRITE, else ALU_REG (B9.3.12, B9.3.13)
 
 
 class RowCost(NamedTuple):
@@ -310,5 +309,17 @@ def column(groups: Dict[RowCost, Tuple[str, ...]]) -> Dict[str, RowCost]:
     return out
 
 
+def joined(shared: Dict[str, RowCost], own: Dict[str, RowCost], replaces: Tuple[str, ...] = ()) -> Dict[str, RowCost]:
+    """An instruction set's cost column: the ``shared`` entries and its ``own``.  An own entry for a shared name
+    is an error unless the name is in ``replaces`` (a row of that name that performs another operation)."""
+    for n in own:
+        if n in shared and n not in replaces:
+            raise ValueError(f"row {n!r} is in the shared cost column already")
+    for n in replaces:
+        if n not in own or n not in shared:
+            raise ValueError(f"row {n!r} replaces no shared entry")
+    return {**shared, **own}
+
+
 __all__ = ["DEFAULT", "FLAGS", "CostClass", "Flow", "OpCost", "Refine", "RowCost", "UnclassifiedRow", "classify",
-           "column"]
+           "column", "joined"]

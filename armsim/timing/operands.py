@@ -97,8 +97,9 @@ READS_DEST = frozenset(("MOVT", "BFI", "BFC"))  # keep part of Rd (A8.8.106, A8.
 PSR_MOVES = frozenset(("MSR",))  # write the flags unless R (B9.3.11-B9.3.13)
 RETURN_MOVES = frozenset(("MOV",))  # MOV PC, LR: a return (predicted by the return stack)
 
-# The bit of the MSR word that is R where a row has no R field (A32 MSR (immediate): bit 22).
-_R_BIT = {A32: 22, T32: 20, T16: 0}
+# Where MSR's R bit and 4-bit mask sit in the word (B9.3.10-B9.3.13; A8.8.109): A32 word<22>, word<19:16>;
+# T32 hw1:hw2 word<20>, word<11:8>.  The A32 MSR (immediate) rows fix some of these bits in their pattern.
+_PSR_BITS = {A32: (22, 16), T32: (20, 8), T16: (0, 0)}
 
 _DATA = frozenset((CostClass.ALU_IMM, CostClass.ALU_REG, CostClass.ALU_SHIFT, CostClass.ALU_SHIFT_REG,
                    CostClass.MUL, CostClass.MLA, CostClass.UDIV, CostClass.SDIV))
@@ -151,8 +152,9 @@ def roles(iset: str, name: str, fields: Dict[str, int], word: int = 0) -> Operan
         o.setdefault(role, v)
     if o.get("W") == UNLESS_LISTED:
         o["W"] = 0 if o.get("list", 0) >> o["n"] & 1 else 1
-    if "R" not in o and mnemonic(name) in PSR_MOVES:
-        o["R"] = (word >> _R_BIT[iset]) & 1
+    if mnemonic(name) in PSR_MOVES:  # R and mask sit in the word also where the row fixes them
+        r_bit, mask_lo = _PSR_BITS[iset]
+        o["R"], o["mask"] = (word >> r_bit) & 1, (word >> mask_lo) & 0xF
     return o
 
 
@@ -160,7 +162,7 @@ def _list(o: Operands) -> int:
     return o.get("list", 0) | o.get("lr", 0) << 14 | o.get("pc", 0) << 15
 
 
-def refined_class(cost: RowCost, o: Operands, word: int) -> Tuple[CostClass, int]:
+def refined_class(cost: RowCost, o: Operands) -> Tuple[CostClass, int]:
     """(class, registers transferred): the row's declared class refined by its operands
     (:class:`armsim.timing.costs.Refine`)."""
     cls, refine = cost
@@ -180,12 +182,8 @@ def refined_class(cost: RowCost, o: Operands, word: int) -> Tuple[CostClass, int
         return cls, 2
     if refine is Refine.LOAD:
         return (CostClass.LOAD_PC if o.get("t") == 15 else cls), 1
-    if refine is Refine.MSR_A32 or refine is Refine.MSR_T32:
-        if refine is Refine.MSR_A32:
-            r, mask = (word >> 22) & 1, (word >> 16) & 0xF
-        else:
-            r, mask = (word >> 20) & 1, (word >> 8) & 0xF
-        return (CostClass.PSR_WRITE if not r and mask & 0b0011 else CostClass.ALU_REG), 1
+    if refine is Refine.MSR:
+        return (CostClass.PSR_WRITE if not o.get("R") and o.get("mask", 0) & 0b0011 else CostClass.ALU_REG), 1
     return cls, 1
 
 
@@ -199,7 +197,7 @@ def operands(cost: RowCost, name: str, iset: str, fields: Dict[str, int], cond: 
     (a T16 data-processing instruction then leaves the flags alone).  Decode-time only.
     """
     o = roles(iset, name, fields, word)
-    cls, nregs = refined_class(cost, o, word)
+    cls, nregs = refined_class(cost, o)
     declared = cost.cls
     mn = mnemonic(name)
     get = o.get
@@ -320,7 +318,7 @@ def operands(cost: RowCost, name: str, iset: str, fields: Dict[str, int], cond: 
 
 def row_class(cost: RowCost, name: str, iset: str, fields: Dict[str, int], word: int = 0) -> Tuple[CostClass, int]:
     """(class, registers transferred) of one decoded instruction of row ``name`` (the fast level's price)."""
-    return refined_class(cost, roles(iset, name, fields, word), word)
+    return refined_class(cost, roles(iset, name, fields, word))
 
 
 __all__ = ["A32", "CARRY_IN", "COMPARES", "FIELD_ROLES", "IMPLICIT", "READS_DEST", "ROW_ROLES", "T16", "T16_SETFLAGS",
