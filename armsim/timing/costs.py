@@ -2,15 +2,16 @@
 
 Every encoding row (A32, T16, T32) declares one :class:`CostClass` in its table's
 cost column (DESIGN.md section 5, "costs beside the rows"; ``Row.cost``, a
-:class:`RowCost`): :func:`row_class` refines it by the decoded fields that change
-it, and a profile's timing table prices the class.
+:class:`RowCost`): :func:`armsim.timing.operands.row_class` refines it by the decoded
+fields that change it, and a profile's timing table prices the class.
+:func:`armsim.timing.operands.operands` gives what the pipeline model's register
+scoreboard needs besides: the registers an instruction reads and writes, whether it
+reads or writes the APSR flags, and how it changes the flow of control, from one table
+of field roles per instruction set.
 
-:func:`classify`, the older rule that derives a class from an A32 row's name and
-fields, is the reference the column is tested against (tests/test_costs.py); the
-timing models use its other results, what the pipeline model's register scoreboard
-needs: the registers the instruction reads and writes (A8.8 operand
-fields), whether it reads or writes the APSR flags, the transfer count of a
-load/store multiple, and how it changes the flow of control.
+:func:`classify`, the older rule that derives all of that from an A32 row's name and
+A32 field names, is the reference both are tested against for every A32 row
+(tests/test_costs.py, tests/test_operands.py): the timing models no longer call it.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class OpCost(NamedTuple):
     dsts: Tuple[int, ...]  # registers written
     nregs: int  # registers transferred by a load/store multiple (1 otherwise)
     flow: Flow
+    conditional: bool = False  # a branch whose direction comes from a register (CBZ/CBNZ), not its condition
 
 
 _DP_OPS = frozenset(("AND", "EOR", "SUB", "RSB", "ADD", "ADC", "SBC", "RSC", "TST", "TEQ", "CMP", "CMN", "ORR",
@@ -286,8 +288,7 @@ class Refine(enum.IntEnum):
     COUNT = 5  # STM/PUSH, LDM (User registers): priced per register, no PC promotion
     PAIR = 6  # SRS: two registers (LR and SPSR)
     LOAD = 7  # LDR: Rt == PC makes it LOAD_PC
-    MSR_A32 = 8  # MSR: a CPSR write of mask<1:0> (R = word<22>, mask = word<19:16>) is PSR_WRITE, else ALU_REG
-    MSR_T32 = 9  # the same for T32 (hw1:hw2: R = word<20>, mask = word<11:8>)
+    MSR = 8  # MSR: a CPSR write of mask<1:0> (R == 0) is PSR_WRITE, else ALU_REG (B9.3.12, B9.3.13)
 
 
 class RowCost(NamedTuple):
@@ -308,41 +309,17 @@ def column(groups: Dict[RowCost, Tuple[str, ...]]) -> Dict[str, RowCost]:
     return out
 
 
-_R = Refine
-_PC_DEST = frozenset((_R.DP, _R.DP_SHIFTED))
-_SHIFTABLE = frozenset((_R.SHIFTED, _R.DP_SHIFTED))
-
-
-def row_class(cost: RowCost, fields: Dict[str, int], word: int) -> Tuple[CostClass, int]:
-    """(class, registers transferred) of one decoded instruction of a row whose column entry is ``cost``.
-
-    Decode-time only (the engine caches the priced op).
-    """
-    cls, refine = cost
-    if refine is _R.NONE:
-        return cls, 1
-    if refine in _SHIFTABLE and (fields.get("imm5") or fields.get("type")):
-        cls = CostClass.ALU_SHIFT
-    if refine in _PC_DEST and fields.get("Rd") == 15:
-        return (CostClass.EXC_RETURN if fields.get("S") else CostClass.ALU_PC), 1
-    if refine is _R.MULTIPLE or refine is _R.COUNT:
-        regs = fields.get("register_list", 0)
-        n = bin(regs).count("1") + fields.get("M", 0) + fields.get("P", 0)
-        if refine is _R.MULTIPLE and (regs >> 15 & 1 or fields.get("P")):
-            return CostClass.LOAD_PC, n
-        return cls, n
-    if refine is _R.PAIR:
-        return cls, 2
-    if refine is _R.LOAD:
-        return (CostClass.LOAD_PC if fields.get("Rt") == 15 else cls), 1
-    if refine is _R.MSR_A32 or refine is _R.MSR_T32:
-        if refine is _R.MSR_A32:
-            r, mask = (word >> 22) & 1, (word >> 16) & 0xF
-        else:
-            r, mask = (word >> 20) & 1, (word >> 8) & 0xF
-        return (CostClass.PSR_WRITE if not r and mask & 0b0011 else CostClass.ALU_REG), 1
-    return cls, 1
+def joined(shared: Dict[str, RowCost], own: Dict[str, RowCost], replaces: Tuple[str, ...] = ()) -> Dict[str, RowCost]:
+    """An instruction set's cost column: the ``shared`` entries and its ``own``.  An own entry for a shared name
+    is an error unless the name is in ``replaces`` (a row of that name that performs another operation)."""
+    for n in own:
+        if n in shared and n not in replaces:
+            raise ValueError(f"row {n!r} is in the shared cost column already")
+    for n in replaces:
+        if n not in own or n not in shared:
+            raise ValueError(f"row {n!r} replaces no shared entry")
+    return {**shared, **own}
 
 
 __all__ = ["DEFAULT", "FLAGS", "CostClass", "Flow", "OpCost", "Refine", "RowCost", "UnclassifiedRow", "classify",
-           "column", "row_class"]
+           "column", "joined"]

@@ -32,7 +32,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from armsim.errors import ConfigError
 from armsim.timing.address import effective_address
-from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost, Refine, UnclassifiedRow, classify, row_class
+from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost
+from armsim.timing.operands import iset_of, operands, row_class
 from armsim.timing.pipeline import CACHE, EXCEPTION, INTERLOCK, MISPREDICT, SERIALISE, Pipeline
 from armsim.timing.profiles import CpuProfile
 from armsim.timing.tables import TimingTable, multiple_cycles
@@ -96,27 +97,25 @@ def static_cost(table: TimingTable, oc: OpCost) -> int:
     return table.classes[oc.cls].issue
 
 
-_COUNTED = frozenset((Refine.MULTIPLE, Refine.COUNT, Refine.PAIR))
+def _in_it(key: int) -> bool:
+    """InITBlock() of the instruction at engine PC key ``key`` (A2.5.2: ITSTATE<3:0> != 0; ITSTATE in bits 39:32)."""
+    return bool((key >> 32) & 0xF)
 
 
-def op_cost(row: Any, fields: Dict[str, int], cond: int, word: int) -> OpCost:
+def op_cost(row: Any, info: Any, fields: Dict[str, int]) -> OpCost:
     """The cost record of a decoded instruction of ``row`` (None: an encoding no row decodes).
 
     The class (and an LDM/STM's register count) is the row's cost column; the operands the
-    pipeline's scoreboard tracks come from :func:`armsim.timing.costs.classify` (a row it does
-    not cover tracks none).  A row without a cost column (a test's own row) costs
-    :data:`~armsim.timing.costs.DEFAULT`.
+    pipeline's scoreboard tracks and the flow come from the row's fields through its
+    instruction set's table of field roles (:func:`armsim.timing.operands.operands`).  A row
+    without a cost column (a test's own row) costs :data:`~armsim.timing.costs.DEFAULT`.
     """
     if row is None:
         return _UNDEFINED
-    try:
-        oc = classify(row.name, fields, cond, word)
-    except UnclassifiedRow:
-        oc = DEFAULT
     if row.cost is None:
-        return oc
-    cls, nregs = row_class(row.cost, fields, word)
-    return oc._replace(cls=cls, nregs=nregs if row.cost.refine in _COUNTED else oc.nregs)
+        return DEFAULT
+    return operands(row.cost, row.name, iset_of(info.thumb, info.size), fields, info.cond, info.word,
+                    _in_it(info.key))
 
 
 class Timing:
@@ -154,7 +153,7 @@ class Timing:
         elif row.cost is None:
             cls, nregs = DEFAULT.cls, 1
         else:
-            cls, nregs = row_class(row.cost, fields, info.word)
+            cls, nregs = row_class(row.cost, row.name, iset_of(info.thumb, info.size), fields, info.word)
         cycles = multiple_cycles(self.table, nregs) if cls in _PER_REGISTER else self.table.classes[cls].issue
         cat = EXCEPTION if cls in _EXC_CLASSES else SERIALISE if cls in _SERIAL_CLASSES else ISSUE
         return cycles - self.base_cost, cat
@@ -169,7 +168,7 @@ class Timing:
         if self.level == "off":
             return op
         if self.pipeline is not None:
-            oc = op_cost(row, fields, info.cond, info.word)
+            oc = op_cost(row, info, fields)
             # The D-cache address comes from A32 operand fields; Thumb accesses skip the D-cache lookup.
             ea = (effective_address(row.name if row is not None else "", fields, info, regs)
                   if self.caches and not info.thumb else None)

@@ -23,8 +23,9 @@ reorder around).  Per executed instruction, in program order:
    CPS/MSR of the mode, exception generation/return) waits for every
    outstanding result and issues alone for its ``issue`` cycles
    (``serialise``; exception returns count as ``exception``).
-5. **Branches.**  Conditional branches are predicted by a table of 2-bit
-   counters (``predictor_entries``, indexed by address bits [n:2]); calls
+5. **Branches.**  Conditional branches (and CBZ/CBNZ, whose direction comes
+   from a register) are predicted by a table of 2-bit counters
+   (``predictor_entries``, indexed by address bits [n:2]); calls
    push a return stack (``return_stack`` entries) that predicts returns;
    other indirect branches predict the last target (``btb_entries``).  A
    wrong prediction costs ``mispredict_penalty`` cycles (``mispredict``).
@@ -145,7 +146,7 @@ class Pipeline:
         lat = ct.latency + (k - 1 if oc.cls in _MULTIPLE else 0)
         inc = ct.slots << 0 | 1 << (_SLOT_BITS * self._index[ct.unit])
         flow = oc.flow
-        conditional = cond not in (14, 15)
+        conditional = cond not in (14, 15) or oc.conditional
         serial_cat = EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE
         dline = None
         nbytes = 4 * max(1, oc.nregs) if oc.cls in (CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE,
