@@ -46,7 +46,6 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.exec.engine import CODE_LINE_SHIFT, Engine, FetchFault
-from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, Op, SemihostingCall
 from armsim.isa.template import Template, template_of
 from armsim.memory import MemoryFault, RamWindow
@@ -143,8 +142,6 @@ class Block:
 
 
 def _literal(v: Any) -> Optional[str]:
-    if type(v) is int:
-        return str(v) if v >= 0 else f"({v})"
     if isinstance(v, bool) or v is None:
         return repr(v)
     if isinstance(v, int):
@@ -485,18 +482,12 @@ def drop_dead_flags(plan: Plan) -> int:
     an op or may raise (an abort must see the flags the interpreter would).  Returns the number
     of flag computations dropped."""
     dropped = 0
-    events: Dict[int, str] = {}
-
-    def event(j: int) -> str:
-        ev = events.get(j)
-        if ev is None:
-            _, _, _, tpl, lines, local, _ = plan[j]
-            body = _body_lines(tpl, lines) if tpl is not None and local else None
-            ev = events[j] = "live" if body is None else _flags_event(body)
-        return ev
-
+    events: List[str] = []
+    for _op, _, _, tpl, lines, local, _ in plan:
+        body = _body_lines(tpl, lines) if tpl is not None and local else None
+        events.append("live" if body is None else _flags_event(body))
     for idx, (op, cat, extra, tpl, lines, local, flagged) in enumerate(plan):
-        if tpl is None or not local or not any("FL = " in ln for ln in lines):
+        if tpl is None or not local:
             continue
         body = _body_lines(tpl, lines)
         if body is None:
@@ -508,13 +499,11 @@ def drop_dead_flags(plan: Plan) -> int:
         after = body[at + 1:]
         if any(_FL.search(ln) or _may_raise(ln) for ln in after):
             continue
-        ev = "live"  # at the block's end the flags are live at its exit
-        for j in range(idx + 1, len(plan)):
-            ev = event(j)
+        for ev in events[idx + 1:]:
             if ev != "none":
                 break
         else:
-            ev = "live"
+            ev = "live"  # the block's end: the flags are live at its exit
         if ev != "kill":
             continue
         pad = _FL_DEF.match(body[at]).group(1)  # type: ignore[union-attr]
@@ -524,53 +513,7 @@ def drop_dead_flags(plan: Plan) -> int:
     return dropped
 
 
-# A compare's flags (CMP, SUBS: AddWithCarry(x, NOT(y), '1'), A8.8.37): r = a - b exactly, and NZCV from
-# a flag table (armsim.isa.ops.alu).  A block keeps a, b, r and computes NZCV only where needed.
-_SUB_R = re.compile(r"^r = a - (b|\d+)$")
-_SUB_FL = re.compile(r"^FL = (\w+)\[a >> 31\](\[b >> 31\])?\[r >> 31\] if r else 6$")
-_COND_IF = re.compile(r"^(\s*)if (\w+)\[FL\]:$")
-_CMP_TEMPS = re.compile(r"\b([abr])\b")
-# ConditionPassed() (A8.3.1) of cond after the compare, from a, b, r (signed: by biasing both by 2^31).
-_FUSED = {0: "not fr_", 1: "fr_", 2: "fr_ >= 0", 3: "fr_ < 0", 4: "fr_ & 0x80000000", 5: "not fr_ & 0x80000000",
-          8: "fr_ > 0", 9: "fr_ <= 0", 10: "{sa} >= {sb}", 11: "{sa} < {sb}", 12: "{sa} > {sb}", 13: "{sa} <= {sb}",
-          14: "True"}
-_COND_OF = {id(t): c for c, t in enumerate(COND_PASSED)}
-
-
-def fused_condition(cond: int, b: Optional[int]) -> Optional[str]:
-    """ConditionPassed() for ``cond`` after a pending compare, as an expression over ``fa_``, ``fb_``
-    (``b``: the immediate instead) and ``fr_`` = fa_ - fb_; None where it needs V alone (VS, VC)."""
-    e = _FUSED.get(cond)
-    if e is None:
-        return None
-    sb = "fb_ ^ 0x80000000" if b is None else str(b ^ 0x80000000)
-    return e.format(sa="fa_ ^ 0x80000000", sb=sb)
-
-
-def _compare(lines: List[str]) -> Optional[Tuple[int, Optional[int]]]:
-    """(index of the flag line, the immediate or None) if ``lines`` end a compare with its flag line
-    at the top level, the only mention of the flags (the body may then keep them pending)."""
-    at = None
-    imm: Optional[int] = None
-    for k, ln in enumerate(lines):
-        if not _FL.search(ln):
-            continue
-        if at is not None or not _SUB_FL.match(ln):
-            return None
-        at = k
-    if at is None or at != len(lines) - 1:
-        return None
-    for ln in lines[:at]:
-        m = _SUB_R.match(ln)
-        if m is not None:
-            imm = None if m.group(1) == "b" else int(m.group(1))
-            if (imm is None) != bool(_SUB_FL.match(lines[at]).group(2)):  # type: ignore[union-attr]
-                return None
-            return at, imm
-    return None
-
-
-def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness: bool = True, lazy_flags: bool = True
+def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness: bool = True
                  ) -> Tuple[str, Dict[str, Any], Dict[int, int], Dict[int, Pending], Dict[int, Dirty]]:
     """The source of a block's function, the names it binds, line -> instruction index,
     line -> the timing charges not yet made when that line raises, and line -> the locals to
@@ -645,17 +588,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     dirty: Set[int] = set(assigned) if loops else set()
     dirty_t: Dirty = tuple(sorted(dirty))  # ``dirty`` as recorded per line
 
-    lazy: List[Optional[Tuple[str, Optional[int]]]] = [None]  # a pending compare: (its flag line, immediate)
-
-    def materialise(pad: str, idx: int) -> None:
-        if lazy[0] is not None:
-            body.append((pad + lazy[0][0], idx, none, clean))
-            if not pad:
-                lazy[0] = None
-
     def leave(pad: str, idx: int, pend: Dict[int, int]) -> None:
         """Write back the dirty locals and make the pending charges, before an exit or a call."""
-        materialise(pad, idx)
         body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
         body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
 
@@ -684,42 +618,12 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         if falls:
             lines = lines[:-1]
             nxt = tpl.slots["nxt"]
-        cmp = _compare(lines) if local and lazy_flags else None
-        fuse = local and lazy_flags
-        if local and lazy_flags:
-            # Flags only where read: a pending compare's NZCV is computed at an exit, before a line
-            # that may raise, or before a body that reads the flags other than as a condition.
-            for ln in lines:
-                m = _COND_IF.match(ln)
-                if m is not None and _COND_OF.get(id(bind.get(m.group(2)))) in _FUSED:
-                    continue
-                if _FL.search(ln) and (cmp is None or ln is not lines[cmp[0]]):
-                    materialise("", idx)
-                    fuse = False
-                    break
-        if cmp is not None:
-            at = cmp[0]
-            lines = [_CMP_TEMPS.sub(r"f\1_", ln) for ln in lines]
-            flag_line = lines[at]
-            lines = lines[:at] + lines[at + 1:]
         for line in lines:
             stripped = line.lstrip()
-            if fuse and lazy[0] is not None:
-                m = _COND_IF.match(line)
-                if m is not None:
-                    cond = fused_condition(_COND_OF.get(id(bind.get(m.group(2))), -1), lazy[0][1])
-                    if cond is not None:
-                        line = f"{m.group(1)}if {cond}:"
-                        stripped = line.lstrip()
-                    else:
-                        materialise(m.group(1), idx)
-                elif _may_raise(line):
-                    materialise(line[: len(line) - len(stripped)], idx)
             if stripped.startswith("return "):
                 pad = line[: len(line) - len(stripped)]
                 if local and loops and idx == last and stripped[7:].strip("() ") == str(block.key):
                     # Back to the start: the next pass, while a whole pass fits the budget.
-                    materialise(pad, idx)
                     body.extend((ln, idx, none, clean) for ln in _charges(pad, own))
                     body += [(f"{pad}N_ += {count}", idx, none, clean),
                              (f"{pad}if N_ + {size} > left:", idx, none, clean)]
@@ -737,11 +641,6 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
                     if not new <= dirty:
                         dirty |= new
                         dirty_t = tuple(sorted(dirty))
-        if cmp is not None:
-            lazy[0] = (flag_line, cmp[1])
-            if FLAGS_LOCAL not in dirty:
-                dirty.add(FLAGS_LOCAL)
-                dirty_t = tuple(sorted(dirty))
         pending = own
         if not falls:
             continue
