@@ -221,6 +221,8 @@ class Machine:
                 return decorate(op, row, info, fields, regs)
 
             self.engine.decorate = decorate_op
+            # The pipeline level's scoreboard sees each instruction issue: no translated blocks.
+            self.engine.per_instruction = self.timing.pipeline is not None
         # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.
         self.pmu = PMU(self.profile, self.timing)
         self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush, self.pmu)

@@ -135,7 +135,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     for g in guests:
         if not guest_path(g).is_file():
             ap.error(f"no bundled guest {g!r} ({guest_path(g)})")
-    console = Console()
+    # Not a terminal (a file, a pipe): wide enough that no column is cut.
+    console = Console(width=None if sys.stdout.isatty() else 200)
     for engine in engines:
         console.print(overhead_table(guests, args.cpu, args.repeat, engine))
     if not args.no_cpi:

@@ -30,7 +30,8 @@ Precise state:
 * ``max_instructions`` is exact: a block longer than what is left runs on the
   interpreter's ops.
 
-Tracing falls back to the interpreter for the whole run.
+Tracing and the pipeline timing level (``Engine.per_instruction``: its scoreboard follows every
+instruction's operands) fall back to the interpreter for the whole run.
 """
 
 from __future__ import annotations
@@ -518,8 +519,9 @@ class BlockEngine(Engine):
 
     def run(self, max_instructions: int, trace: Optional[Callable[[int], None]] = None,
             interrupts: bool = False, prev: int = -1) -> Stop:
-        """As :meth:`Engine.run`, block by block (tracing: the interpreter)."""
-        if trace is not None:
+        """As :meth:`Engine.run`, block by block (tracing, or a per-instruction timing level: the
+        interpreter)."""
+        if trace is not None or self.per_instruction:
             return super().run(max_instructions, trace, interrupts, prev)
         blocks = self.blocks
         binfo = self.binfo

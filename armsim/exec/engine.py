@@ -62,6 +62,10 @@ class Engine:
         self.last_exit_code: Optional[int] = None
         # Called with (op, row or None, info, fields) after each decode; returns the op to cache.
         self.decorate: Optional[Callable[[Op, Optional[Row], InsnInfo, Dict[str, int]], Op]] = None
+        # Every instruction must run through its own decoded op, one after another: set by a timing
+        # level that models each instruction's issue (the pipeline level's scoreboard); a block
+        # engine then interprets instead of translating (DESIGN.md section 5).
+        self.per_instruction = False
         # The frame of the running ``run`` call (read by live_instructions).
         self._run_frame: Optional[FrameType] = None
 
