@@ -321,6 +321,8 @@ def operands(cost: RowCost, name: str, iset: str, fields: Dict[str, int], cond: 
 
 def row_class(cost: RowCost, name: str, iset: str, fields: Dict[str, int], word: int = 0) -> Tuple[CostClass, int]:
     """(class, registers transferred) of one decoded instruction of row ``name`` (the fast level's price)."""
+    if cost.refine is Refine.NONE:  # most rows: no field changes the class (and no roles to build)
+        return cost.cls, 1
     return refined_class(cost, roles(iset, name, fields, word))
 
 
