@@ -444,6 +444,33 @@ def test_operations_are_inlined_in_translated_blocks() -> None:
     assert "R0 = 32 - R1.bit_length()" in src  # CLZ, registers as the block's locals
 
 
+# Loads and stores of every width, aligned and not, single and multiple (base R11 = DATA, SP = 0x7000).
+RAM_ACCESSES = [
+    _ldr_str(AL, 1, 0, 11, 0, 1), _ldr_str(AL, 0, 0, 11, 1, 6), _ldr_str(AL, 1, 0, 11, 1, 8),  # LDR/STR, unaligned
+    _ldr_str(AL, 1, 1, 11, 2, 3), _ldr_str(AL, 0, 1, 11, 3, 5),  # LDRB, STRB
+    _extra_ldst(AL, 1, 1, 4, 2, 1, 1, 0), _extra_ldst(AL, 1, 0, 5, 7, 1, 1, 0),  # LDRH, STRH unaligned
+    _extra_ldst(AL, 2, 1, 6, 9, 1, 1, 0), _extra_ldst(AL, 3, 1, 7, 10, 1, 1, 0),  # LDRSB, LDRSH
+    _extra_ldst(AL, 3, 1, 3, 11, 1, 1, 0), _ldr_str(AL, 0, 0, 11, 2, 12, P=0, U=1, W=0),  # LDRSH odd, STR post
+    0xE88B000F, 0xE99B00F0, 0xE92D0003, 0xE8BD000C,  # STM r11, {r0-r3}; LDMIB r11, {r4-r7}; PUSH; POP
+]
+
+
+def test_ram_accesses_are_inline_and_precise() -> None:
+    """Loads and stores to RAM access its buffer inline in translated code (aligned ones; the others
+    call the accessor), with the interpreter's results at every exit."""
+    image, n = _image(RAM_ACCESSES, 5)
+    regs = [0x80FF7F01 * (i + 1) & 0xFFFFFFFF for i in range(8)]
+    mi, interp = _small(Engine, image, regs, n)
+    mb, block = _small(RecordingBlockEngine, image, regs, n, hot=0)
+    limit = 5 * (len(RAM_ACCESSES) + 2) + 1
+    check_lockstep(interp, block, lambda: mi.mem.read_bytes(0, RAM), limit)
+    assert cpu_state(interp, interp.pc_key(), lambda: mi.mem.read_bytes(0, RAM)) == cpu_state(
+        block, block.pc_key(), lambda: mb.mem.read_bytes(0, RAM))
+    src = block_source(block.binfo[CODE], mb.mem.window)[0]
+    assert "M4_[" in src or "U4_(" in src, src  # the inline word access (memoryview or struct)
+    assert "M1_[" in src or "U1_(" in src, src
+
+
 # -- translated-block specifics: timing charged at exits, self-loops, registers in locals ----------
 
 
@@ -549,3 +576,4 @@ def test_abort_in_a_self_loop_writes_back_the_registers_of_earlier_passes() -> N
         assert eng.instructions == 25 and m.cpu.mode == 0x13 and m.cpu.regs[15] == CODE, engine_cls.__name__
         assert (m.cpu.regs[2], m.cpu.regs[11], m.cpu.regs[12]) == (6, RAM, 994)
         assert sum(m.exc.counts.values()) == 1  # the one Data Abort
+

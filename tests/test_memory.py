@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Callable, Dict, Tuple
 
 import pytest
 
 from armsim.errors import MemoryMapError
-from armsim.memory import BusFault, Memory
+from armsim.memory import CODE_LINE_SHIFT, BusFault, Memory
 
 
 def make() -> Memory:
@@ -118,3 +119,80 @@ def test_untouched_ram_costs_no_resident_memory() -> None:
     m.write32(0, 0xCAFEF00D)
     assert (m.read32(0x3FFFFFFC), m.read32(0), m.read32(0x20000000)) == (0x12345678, 0xCAFEF00D, 0)
     assert _rss_mib() - before < 64
+
+
+# -- the RAM window translated blocks access inline (armsim.exec.blocks) ---------------------------
+
+def _window_fns(m: Memory, size: int) -> Tuple[Callable[[int], int], Callable[[int, int], int]]:
+    """(load, store) functions running the window's generated lines for ``size``-byte accesses;
+    ``store`` returns ``S_`` (1: the slow path saw a store into a code line)."""
+    w = m.window
+    assert w is not None
+    read = {1: m.read8, 2: m.read16, 4: m.read32}[size]
+    write = {1: m.write8, 2: m.write16, 4: m.write32}[size]
+    names = sorted(w.names)
+    src = [f"def factory(stale, rd, wr, {', '.join(names)}):", "    def load(a):",
+           *w.load_lines("        ", "v", size, "a", "rd"), "        return v",
+           "    def store(a, x):", "        S_ = stale[0] = 0",
+           *w.store_lines("        ", size, "(a + 0)", "x", "wr", False),
+           "        return S_", "    return load, store"]
+    ns: Dict[str, Any] = {}
+    exec("\n".join(src), ns)
+    stale = [0]
+    m.on_code_write = lambda a, n: stale.__setitem__(0, 1)
+    return ns["factory"](stale, read, write, *(w.names[n] for n in names))  # type: ignore[no-any-return]
+
+
+# RAM at 0 and elsewhere, of power-of-two size (one AND tests range and alignment) and not; a
+# size that is no multiple of 4 has no word view (word accesses then stay calls).
+_WINDOWS = [(b, s, w) for b, s in ((0, 0x1000), (0x40000000, 0x1000), (0x1000, 0x1804)) for w in (1, 2, 4)]
+
+
+@pytest.mark.parametrize("base,size,width", [*_WINDOWS, (0, 0x1006, 1), (0, 0x1006, 2)])
+def test_ram_window_lines_agree_with_the_accessors(base: int, size: int, width: int) -> None:
+    """The inline lines read and write what the accessors do at every address near the RAM's edges,
+    unaligned, inside and outside it (the fast path only for aligned accesses inside it), and a
+    store reports the code-write flag exactly when it hit a line holding decoded code."""
+    m = Memory()
+    m.map_ram(base, size)
+    m.map_ram(base + size + 0x100, 0x100, name="other")
+    load, store = _window_fns(m, width)
+    m.load(base, bytes(range(256)) * (size // 256) + bytes(size % 256))
+    m.code_lines.add((base + 0x80) >> CODE_LINE_SHIFT)
+    edges = [base - 4, base - 1, base, base + 1, base + 2, base + 3, base + 0x80, base + 0x81,
+             base + size - 4, base + size - 3, base + size - 2, base + size - 1, base + size,
+             base + size + 0x100, base + size + 0x1FC]
+    read = {1: m.read8, 2: m.read16, 4: m.read32}[width]
+    for a in edges:
+        a &= 0xFFFFFFFF
+        try:
+            want: Any = read(a)
+        except BusFault as e:
+            want = ("fault", e.addr)
+        try:
+            got: Any = load(a)
+        except BusFault as e:
+            got = ("fault", e.addr)
+        assert got == want, hex(a)
+        value = (0xA5C3E1F7 + a) & ((1 << (8 * width)) - 1)
+        try:
+            flagged = store(a, value)
+        except BusFault:
+            continue
+        assert read(a) == value, hex(a)
+        code = any(((a + i) >> CODE_LINE_SHIFT) in m.code_lines for i in range(width))
+        assert flagged == int(code), hex(a)
+
+
+def test_ram_window_is_rebuilt_with_the_map() -> None:
+    """The window describes the current map's first RAM region and its current accessors."""
+    m = Memory()
+    assert m.window is None
+    m.map_rom(0, b"\0" * 16)
+    assert m.window is None
+    m.map_ram(0x1000, 0x1000)
+    w = m.window
+    assert w is not None and (w.base, w.size) == (0x1000, 0x1000)
+    assert w.kinds[m.read32] == (4, False) and w.kinds[m.write8] == (1, True)
+    m.map_ram(0x8000, 0x1000, name="more")
+    assert m.window is not w and m.window is not None and m.read32 in m.window.kinds

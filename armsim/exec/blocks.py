@@ -47,7 +47,7 @@ from armsim.errors import GuestError
 from armsim.exec.engine import CODE_LINE_SHIFT, Engine, FetchFault
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, Op, SemihostingCall
 from armsim.isa.template import Template, template_of
-from armsim.memory import MemoryFault
+from armsim.memory import MemoryFault, RamWindow
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind
 from armsim.timing.model import timed_charge
@@ -180,6 +180,76 @@ _ASSIGNED = re.compile(r"^([^=]*)=(?!=)")
 _PURE_CALLS = frozenset(("rd", "wr", "mem"))
 
 
+_PLAIN = re.compile(r"(?:R\d+|regs\[\d+\])$")  # a register: a 32-bit value
+
+
+def _close(line: str, at: int) -> int:
+    """The index of the parenthesis closing the one at ``line[at]`` (-1: none)."""
+    depth = 0
+    for i in range(at, len(line)):
+        c = line[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _split_args(args: str) -> List[str]:
+    out: List[str] = []
+    depth = 0
+    last = 0
+    for i, c in enumerate(args):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(args[last:i].strip())
+            last = i + 1
+    out.append(args[last:].strip())
+    return out
+
+
+def inline_memory(lines: List[str], mems: Dict[str, Tuple[int, bool]],
+                  window: RamWindow) -> Tuple[List[str], bool, bool]:
+    """``lines`` with the calls of the memory accessors bound as ``mems`` (name -> (size, is_write))
+    that form a whole line (``x = rd(a)``, ``wr(a, v)``) replaced by inline RAM accesses.
+
+    Returns (lines, whether a store was inlined, whether a store was left as a call).
+    """
+    out: List[str] = []
+    inlined = called = False
+    pats = {name: re.compile(r"(?<![A-Za-z0-9_])" + name + r"\(") for name in mems}
+    for line in lines:
+        stripped = line.lstrip()
+        pad = line[: len(line) - len(stripped)]
+        done = False
+        for name, pat in pats.items():
+            m = pat.search(stripped)
+            if m is None:
+                continue
+            size, write = mems[name]
+            close = _close(stripped, m.end() - 1)
+            whole = close == len(stripped) - 1 and window.usable(size)
+            if write:
+                args = _split_args(stripped[m.end():close])
+                if whole and m.start() == 0 and len(args) == 2:
+                    out += window.store_lines(pad, size, args[0], args[1], name, bool(_PLAIN.match(args[1])))
+                    inlined = done = True
+                else:
+                    called = True
+            elif whole and stripped[: m.start()].endswith(" = ") and "=" not in stripped[: m.start() - 3]:
+                out += window.load_lines(pad, stripped[: m.start() - 3], size, stripped[m.end():close], name)
+                done = True
+            break
+        if not done:
+            out.append(line)
+    return out, inlined, called
+
+
 def _local(line: str) -> str:
     return _FLAGS.sub("FL", _REG.sub(lambda m: "R" + m.group(1), line))
 
@@ -208,7 +278,28 @@ def _localisable(tpl: Template, lines: List[str]) -> bool:
 Dirty = Tuple[int, ...]  # registers (FLAGS_LOCAL: the flags) whose local may differ from the state
 
 
-def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dict[int, Pending], Dict[int, Dirty]]:
+def _mem_slots(tpl: Template, idx: int, window: Optional[RamWindow]) -> Dict[str, Tuple[int, bool]]:
+    """The bound names (see :func:`inline_lines`) of ``tpl``'s slots that are the RAM window's accessors."""
+    if window is None:
+        return {}
+    kinds = window.kinds
+    out: Dict[str, Tuple[int, bool]] = {}
+    for name, value in tpl.slots.items():
+        if callable(value):
+            try:
+                kind = kinds.get(value)
+            except TypeError:  # unhashable
+                continue
+            if kind is not None:
+                out[f"{name}_{idx}"] = kind
+    return out
+
+
+Plan = List[Tuple[Op, int, int, Optional[Template], List[str], bool, bool]]
+
+
+def block_source(block: Block, window: Optional[RamWindow] = None
+                 ) -> Tuple[str, Dict[str, Any], Dict[int, int], Dict[int, Pending], Dict[int, Dirty]]:
     """The source of a block's function, the names it binds, line -> instruction index,
     line -> the timing charges not yet made when that line raises, and line -> the locals to
     write back when that line raises.
@@ -219,11 +310,17 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
     Static cycle charges (the fast timing level) are summed while generating and made at each
     exit (before a called op, which may read the cycle count, too); an instruction that raises
     is charged by the engine from the line's pending charges, as its op's ``finally`` would.
+
+    With ``window`` (the memory's :class:`~armsim.memory.RamWindow`), loads and stores through
+    the memory's own accessors access the RAM inline (:func:`inline_memory`); a store whose
+    slow path ran (another region, unaligned, a line holding decoded code) sets ``S_``, and
+    only then does the block look at ``stale``.
     """
     bind: Dict[str, Any] = {}
     last = len(block.ops) - 1
     # Pre-pass: each instruction's op, charge, template lines, and whether it runs on locals.
-    plan: List[Tuple[Op, int, int, Optional[Template], List[str], bool]] = []
+    plan: Plan = []
+    any_inline_store = False
     used: Set[int] = set()
     assigned: Set[int] = set()
     loops = False  # a local branch back to the block's start: the body runs in a loop
@@ -236,6 +333,18 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
         local = tpl is not None and _localisable(tpl, lines)
         if local:
             lines = [_local(ln) for ln in lines]
+        # Whether a store into code is only seen through ``S_`` (every store of the body inlined).
+        flagged = False
+        mems = _mem_slots(tpl, idx, window) if tpl is not None and window is not None else {}
+        if mems:
+            assert window is not None
+            lines, inlined, called = inline_memory(lines, mems, window)
+            bind.update(window.names)
+            any_inline_store = any_inline_store or inlined
+            flagged = inlined and not called
+        plan.append((op, cat, extra, tpl, lines, local, flagged))
+    for idx, (_, _, _, _, lines, local, _) in enumerate(plan):
+        if local:
             for ln in lines:
                 used |= _locals_of(ln)
                 st = ln.lstrip()
@@ -245,7 +354,6 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
                 # Only from the last instruction: a pass is then the whole block, and ``k % size``
                 # the index of the instruction that left (for the engine's ``prev``).
                 loops = loops or (idx == last and st.startswith("return ") and st[7:].strip("() ") == str(block.key))
-        plan.append((op, cat, extra, tpl, lines, local))
     order = sorted(used)
     size = len(block.ops)
     total = "N_ + " if loops else ""
@@ -260,7 +368,7 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
     none: Dict[int, int] = {}
     clean: Dirty = ()
     reread = [f"{name(i)} = {state(i)}" for i in order]
-    entry = list(reread) + (["N_ = 0"] if loops else [])
+    entry = list(reread) + (["N_ = 0"] if loops else []) + (["S_ = 0"] if any_inline_store else [])
     pending: Dict[int, int] = {}
     # In a loop, any register the body assigns may differ from the state from the second pass on.
     dirty: Set[int] = set(assigned) if loops else set()
@@ -270,7 +378,7 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
         body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
         body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
 
-    for idx, (op, cat, extra, tpl, lines, local) in enumerate(plan):
+    for idx, (op, cat, extra, tpl, lines, local, flagged) in enumerate(plan):
         nxt = block.nxts[idx]
         count = idx + 1
         if tpl is None or not local:
@@ -318,7 +426,8 @@ def block_source(block: Block) -> Tuple[str, Dict[str, Any], Dict[int, int], Dic
         if not falls:
             continue
         if tpl.stores:
-            body += [("if stale[0]:", idx, own, tuple(sorted(dirty))), ("    stale[0] = 0", idx, own, clean)]
+            body += [("if S_:" if flagged else "if stale[0]:", idx, own, tuple(sorted(dirty))),
+                     ("    stale[0] = 0", idx, own, clean)]
             leave("    ", idx, own)
             body.append((f"    return {nxt}, {total}{count}", idx, none, clean))
         if idx == last:
@@ -444,7 +553,7 @@ class BlockEngine(Engine):
 
     def translate(self, blk: Block) -> BlockFn:
         """Compile ``blk`` into one function and install it (it runs from the next entry)."""
-        src, bind, line_index, line_pending, line_dirty = block_source(blk)
+        src, bind, line_index, line_pending, line_dirty = block_source(blk, self.mem.window)
         names = sorted(bind)
         namespace: Dict[str, Any] = {}
         code = compile(src, f"<armsim block {blk.start:#010x}>", "exec")

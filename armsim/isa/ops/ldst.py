@@ -31,8 +31,6 @@ from armsim.memory import AlignmentFault
 
 M = 0xFFFFFFFF
 
-Reader = Callable[[int], int]
-Writer = Callable[[int, int], None]
 
 _HYP = int(Mode.HYP)
 _USR = int(Mode.USR)
@@ -43,62 +41,30 @@ _SCTLR_SW = 1 << 10
 
 
 # --------------------------------------------------------------------------
-# Memory access helpers (built once per op, never on the hot path)
+# Memory access helpers (template lines; the accessor slots are the memory's own
+# accessors, which translated blocks replace by inline RAM accesses)
 # --------------------------------------------------------------------------
-def _reader(ctx: ExecContext, size: int, signed: bool, check: bool) -> Reader:
-    """MemU[] read of ``size`` bytes, zero- or sign-extended to 32 bits (A3.2.1)."""
-    if size == 4:
-        read = ctx.read32
-    elif size == 2:
-        read = ctx.read16
-    else:
-        read = ctx.read8
-        check = False
-    amask = size - 1
-    if signed:
-        sign = 1 << (8 * size - 1)
-        if check:
-
-            def rd_sc(a: int) -> int:
-                if a & amask:
-                    raise AlignmentFault(a, size, False)
-                return ((read(a) ^ sign) - sign) & 0xFFFFFFFF
-
-            return rd_sc
-
-        def rd_s(a: int) -> int:
-            return ((read(a) ^ sign) - sign) & 0xFFFFFFFF
-
-        return rd_s
-    if check:
-
-        def rd_c(a: int) -> int:
-            if a & amask:
-                raise AlignmentFault(a, size, False)
-            return read(a)
-
-        return rd_c
-    return read
+def _accessor(ctx: ExecContext, size: int, load: bool) -> Callable[..., Any]:
+    if load:
+        return {4: ctx.read32, 2: ctx.read16, 1: ctx.read8}[size]
+    return {4: ctx.write32, 2: ctx.write16, 1: ctx.write8}[size]
 
 
-def _writer(ctx: ExecContext, size: int, check: bool) -> Writer:
-    """MemU[] write of the low ``size`` bytes (A3.2.1)."""
-    if size == 4:
-        write = ctx.write32
-    elif size == 2:
-        write = ctx.write16
-    else:
-        return ctx.write8
-    if not check:
-        return write
-    amask = size - 1
+def _aligned(addr: str, size: int, check: bool, write: bool) -> Tuple[List[str], str]:
+    """(lines, address) of MemU[]'s alignment check when SCTLR.A is set (A3.2.1; bytes never fault)."""
+    if not check or size == 1:
+        return [], addr
+    lines = [] if addr == "a" else [f"a = {addr}"]
+    return [*lines, f"if a & {size - 1}:", f"    raise fault(a, {size}, {write})"], "a"
 
-    def wr_c(a: int, v: int) -> None:
-        if a & amask:
-            raise AlignmentFault(a, size, True)
-        write(a, v)
 
-    return wr_c
+def _load_lines(target: str, addr: str, size: int, signed: bool, check: bool) -> List[str]:
+    """``target`` = MemU[addr, size], zero- or sign-extended to 32 bits (slot rd: the sized read)."""
+    lines, addr = _aligned(addr, size, check, False)
+    if not signed:
+        return [*lines, f"{target} = rd({addr})"]
+    sign = 1 << (8 * size - 1)
+    return [*lines, f"v = rd({addr})", f"{target} = ((v ^ {sign}) - {sign}) & 0xFFFFFFFF"]
 
 
 def _offset(shift_t: int, shift_n: int) -> str:
@@ -173,15 +139,19 @@ def _addressing(index: bool, wback: bool, offset: Optional[str], sign: str) -> T
     return ["a = regs[n]", f"oa = (a {sign} {offset}) & 0xFFFFFFFF"], "a", ["regs[n] = oa"]
 
 
-def _single_op(ctx: ExecContext, info: InsnInfo, name: str, acc: Callable[..., Any], load: bool, t: int, n: int,
+def _single_op(ctx: ExecContext, info: InsnInfo, name: str, size: int, signed: bool, load: bool, t: int, n: int,
                index: bool, wback: bool, offset: Optional[str], sign: str, **slots: Any) -> Op:
     """One LDR/STR-family op: R[t] = rd(address) or wr(address, R[t]) (slots rd / wr: the sized accessor)."""
     pre, addr, post = _addressing(index, wback, offset, sign)
+    check = ctx.align_check
+    acc = _accessor(ctx, size, load)
+    if check:
+        slots["fault"] = AlignmentFault
     if load and t == 15:
         # LoadWritePC (A2.3.1) of the loaded word, which interworks.
         if not pre:
             pre, addr = [f"a = {addr}"], "a"
-        lines = [*pre, f"v = rd({addr})", "if a & 3:",
+        lines = [*pre, *_load_lines("v", addr, size, False, check), "if a & 3:",
                  # UNPREDICTABLE (A8.8.63): address<1:0> != '00' for a load to the PC; we choose
                  # UNDEFINED (before writeback).
                  "    return take(key, 'UNPREDICTABLE load to the PC from an unaligned address')",
@@ -189,34 +159,40 @@ def _single_op(ctx: ExecContext, info: InsnInfo, name: str, acc: Callable[..., A
         return template(ctx, info, name + " pc", lines, rd=acc, n=n, take=ctx.exc.TakeUndefInstrException,
                         key=info.key, **slots)
     if load:
-        body = [*pre, f"regs[t] = rd({addr})", *post]
+        body = [*pre, *_load_lines("regs[t]", addr, size, signed, check), *post]
         return _mem_op(ctx, info, name, body, False, rd=acc, t=t, n=n, **slots)
-    body = [*pre, f"wr({addr}, regs[t])", *post]
+    lines, addr = _aligned(addr, size, check, True)
+    body = [*pre, *lines, f"wr({addr}, regs[t])", *post]
     return _mem_op(ctx, info, name, body, True, wr=acc, t=t, n=n, **slots)
 
 
-def _single_imm(ctx: ExecContext, info: InsnInfo, acc: Callable[..., Any], load: bool, t: int, n: int, imm32: int,
+def _single_imm(ctx: ExecContext, info: InsnInfo, size: int, signed: bool, load: bool, t: int, n: int, imm32: int,
                 index: bool, add: bool, wback: bool) -> Op:
-    op = _single_op(ctx, info, "LDR imm" if load else "STR imm", acc, load, t, n, index, wback,
+    op = _single_op(ctx, info, "LDR imm" if load else "STR imm", size, signed, load, t, n, index, wback,
                     "d" if imm32 else None, "+", d=imm32 if add else -imm32)
     return handles(op, pc=n != 15) if load and t == 15 else op
 
 
-def _single_reg(ctx: ExecContext, info: InsnInfo, acc: Callable[..., Any], load: bool, t: int, n: int, m: int,
+def _single_reg(ctx: ExecContext, info: InsnInfo, size: int, signed: bool, load: bool, t: int, n: int, m: int,
                 index: bool, add: bool, wback: bool, shift_t: int, shift_n: int) -> Op:
     k = shift_n % 32 if shift_t == SRType_ROR else shift_n
-    op = _single_op(ctx, info, "LDR reg" if load else "STR reg", acc, load, t, n, index, wback,
+    op = _single_op(ctx, info, "LDR reg" if load else "STR reg", size, signed, load, t, n, index, wback,
                     _offset(shift_t, shift_n), "+" if add else "-", m=m, k=k, j=32 - k)
     return handles(op, pc=n != 15 and m != 15) if load and t == 15 else op
 
 
-def _load_literal(ctx: ExecContext, info: InsnInfo, rd: Reader, t: int, imm32: int, add: bool) -> Op:
+def _load_literal(ctx: ExecContext, info: InsnInfo, size: int, signed: bool, t: int, imm32: int, add: bool) -> Op:
     """A load from Align(PC, 4) +/- imm32, the address baked in at build time."""
     base = info.pcv & ~3
     addr = (base + imm32 if add else base - imm32) & 0xFFFFFFFF
+    rd = _accessor(ctx, size, True)
+    check = ctx.align_check and size > 1 and bool(addr & (size - 1))  # MemU[] alignment (A3.2.1), known now
+    if check:
+        lines = [f"raise fault(addr, {size}, False)"]
+        return handles(template(ctx, info, "LDR literal", lines, rd=rd, addr=addr, fault=AlignmentFault), pc=True)
     if t != 15:
-        return handles(_mem_op(ctx, info, "LDR literal", ["regs[t] = rd(addr)"], False, rd=rd, t=t, addr=addr),
-                       pc=True)
+        lines = _load_lines("regs[t]", "addr", size, signed, False)
+        return handles(_mem_op(ctx, info, "LDR literal", lines, False, rd=rd, t=t, addr=addr), pc=True)
     if addr & 3:
         # UNPREDICTABLE (A8.8.64): unaligned address for a load to the PC; we choose UNDEFINED.
         lines = ["rd(addr)", "return take(key, 'UNPREDICTABLE load to the PC from an unaligned address')"]
@@ -239,14 +215,12 @@ def _single(name: str, size: int, signed: bool, load: bool, unpriv: bool, imm_se
 
     def imm(ctx: ExecContext, info: InsnInfo, t: int, n: int, imm32: int, index: bool, add: bool,
             wback: bool) -> Op:
-        acc = _reader(ctx, size, signed, ctx.align_check) if load else _writer(ctx, size, ctx.align_check)
-        op = _single_imm(ctx, info, acc, load, t, n, imm32, index, add, wback)
+        op = _single_imm(ctx, info, size, signed, load, t, n, imm32, index, add, wback)
         return _unprivileged(ctx, info, op) if unpriv else op
 
     def reg(ctx: ExecContext, info: InsnInfo, t: int, n: int, m: int, index: bool, add: bool, wback: bool,
             shift_t: int, shift_n: int) -> Op:
-        acc = _reader(ctx, size, signed, ctx.align_check) if load else _writer(ctx, size, ctx.align_check)
-        op = _single_reg(ctx, info, acc, load, t, n, m, index, add, wback, shift_t, shift_n)
+        op = _single_reg(ctx, info, size, signed, load, t, n, m, index, add, wback, shift_t, shift_n)
         return _unprivileged(ctx, info, op) if unpriv else op
 
     imm.__name__ = imm.__qualname__ = f"{name}_immediate"
@@ -258,7 +232,7 @@ def _single(name: str, size: int, signed: bool, load: bool, unpriv: bool, imm_se
 
 def _literal(name: str, size: int, signed: bool, sec: str) -> LitBuilder:
     def lit(ctx: ExecContext, info: InsnInfo, t: int, imm32: int, add: bool) -> Op:
-        return _load_literal(ctx, info, _reader(ctx, size, signed, ctx.align_check), t, imm32, add)
+        return _load_literal(ctx, info, size, signed, t, imm32, add)
 
     lit.__name__ = lit.__qualname__ = f"{name}_literal"
     lit.__doc__ = f"{sec} {name} (literal): args t, imm32, add; the address is Align(PC, 4) +/- imm32."
