@@ -166,6 +166,49 @@ class RamWindow:
             return f"not 0 <= {off} < {n}"
         return f"not 0 <= {off} < {n - size + 1} or {off} & {size - 1}"
 
+    def _miss_run(self, off: str, nbytes: int) -> str:
+        """As :meth:`_miss` for ``nbytes // 4`` consecutive words from ``off``."""
+        n = self.size
+        if n & (n - 1) == 0:
+            k = -n | 3
+            return f"{off} & {k} or {off} + {nbytes - 4} & {k}"
+        return f"not 0 <= {off} < {n - nbytes + 1} or {off} & 3"
+
+    def _word(self, off: str, j: int) -> str:
+        if RAM_ACCESS == "struct":
+            return f"U4_(MB_, {off} + {4 * j})[0]" if j else f"U4_(MB_, {off})[0]"
+        return f"M4_[mi_ + {j}]" if j else "M4_[mi_]"
+
+    def load_run_lines(self, pad: str, targets: List[str], addr: str, call: str) -> List[str]:
+        """``targets[j] = call(addr + 4 * j)`` (consecutive words, as LDM loads) with one range check."""
+        lines, a, o = self._prologue(pad, addr)
+        nbytes = 4 * len(targets)
+        slow = [f"{pad}    {t} = {call}({a} + {4 * j})" if j else f"{pad}    {t} = {call}({a})"
+                for j, t in enumerate(targets)]
+        fast = [] if RAM_ACCESS == "struct" else [f"{pad}    mi_ = {o} >> 2"]
+        fast += [f"{pad}    {t} = {self._word(o, j)}" for j, t in enumerate(targets)]
+        return [*lines, f"{pad}if {self._miss_run(o, nbytes)}:", *slow, f"{pad}else:", *fast]
+
+    def store_run_lines(self, pad: str, values: List[Tuple[str, bool]], addr: str, call: str) -> List[str]:
+        """``call(addr + 4 * j, values[j])`` (consecutive words, as STM stores) with one range check
+        and one code-line check per 64 bytes; ``values``: (expression, whether it is a register)."""
+        lines, a, o = self._prologue(pad, addr)
+        nbytes = 4 * len(values)
+        span = sorted({*range(0, nbytes - 4, 1 << CODE_LINE_SHIFT), nbytes - 4})
+        code = " or ".join(f"({a} + {k}) >> {CODE_LINE_SHIFT} in CL_" if k else f"{a} >> {CODE_LINE_SHIFT} in CL_"
+                           for k in span)
+        slow = [f"{pad}    {call}({a} + {4 * j}, {v})" if j else f"{pad}    {call}({a}, {v})"
+                for j, (v, _) in enumerate(values)]
+        fast = [] if RAM_ACCESS == "struct" else [f"{pad}    mi_ = {o} >> 2"]
+        for j, (v, plain) in enumerate(values):
+            v = v if plain else f"{v} & 0xFFFFFFFF"
+            if RAM_ACCESS == "struct":
+                fast.append(f"{pad}    P4_(MB_, {o} + {4 * j}, {v})" if j else f"{pad}    P4_(MB_, {o}, {v})")
+            else:
+                fast.append(f"{pad}    {self._word(o, j)} = {v}")
+        return [*lines, f"{pad}if {self._miss_run(o, nbytes)} or {code}:", *slow, f"{pad}    S_ = stale[0]",
+                f"{pad}else:", *fast]
+
     def _prologue(self, pad: str, addr: str) -> Tuple[List[str], str, str]:
         """(lines, address name, offset name) for an access at expression ``addr``."""
         lines: List[str] = []
@@ -184,6 +227,13 @@ class RamWindow:
 
     def load_lines(self, pad: str, target: str, size: int, addr: str, call: str) -> List[str]:
         """``target = call(addr)`` (a ``size``-byte little-endian load) with the RAM inline."""
+        if addr.isdigit():  # a literal address (LDR literal): decided now
+            off = int(addr) - self.base
+            if off & (size - 1) or not 0 <= off <= self.size - size:
+                return [f"{pad}{target} = {call}({addr})"]
+            if RAM_ACCESS == "struct":
+                return [f"{pad}{target} = U{size}_(MB_, {off})[0]"]
+            return [f"{pad}{target} = M{size}_[{off // size}]"]
         lines, a, o = self._prologue(pad, addr)
         if RAM_ACCESS == "struct":
             fast = f"U{size}_(MB_, {o})[0]"

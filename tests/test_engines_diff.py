@@ -577,3 +577,55 @@ def test_abort_in_a_self_loop_writes_back_the_registers_of_earlier_passes() -> N
         assert (m.cpu.regs[2], m.cpu.regs[11], m.cpu.regs[12]) == (6, RAM, 994)
         assert sum(m.exc.counts.values()) == 1  # the one Data Abort
 
+
+def test_flags_computed_only_where_read() -> None:
+    """A flag-setting instruction whose NZCV a later instruction of the block overwrites before any
+    read does not compute them; one followed by an instruction that may abort does (the abort saves
+    the flags in SPSR_abt, B1.9.8), and the state is the interpreter's at every exit either way."""
+    adds = _dp_imm(AL, 4, 1, 0, 0, 1)  # ADDS r0, r0, #1
+    cmp_r1_r2 = _dp_reg(AL, 10, 1, 1, 0, 0, 0, 2)  # CMP r1, r2
+    add_r3 = _dp_imm(AL, 4, 0, 3, 3, 1)  # ADD r3, r3, #1: touches no flags
+    abort = _ldr_str(AL, 1, 0, 10, 4, 0)  # LDR r4, [r10]: a Data Abort
+    movs = _dp_reg(AL, 13, 1, 0, 5, 0, 0, 6)  # MOVS r5, r6: N and Z from the result, C and V kept (a read)
+    # (MOVS itself is dead before a CMP: it reads the flags it then overwrites.)
+    regs = [0xFFFFFFFF, 1, 2, 0, 0, 0, 0x80000000, 0]
+    # The loop's SUBS r12 (before BNE) overwrites all of NZCV: a CMP just before it is dead too.
+    for body, dead in (([adds, cmp_r1_r2], 2), ([adds, add_r3, cmp_r1_r2], 2), ([adds, abort, cmp_r1_r2], 1),
+                       ([adds, movs, cmp_r1_r2], 2), ([adds, add_r3], 1), ([adds, movs], 1)):
+        image, n = _image(body, 3)
+        mi, interp = _small(Engine, image, regs, n)
+        mb, block = _small(RecordingBlockEngine, image, regs, n, hot=0)
+        check_lockstep(interp, block, lambda: mi.mem.read_bytes(0, RAM), 3 * (len(body) + 2) + 2)
+        assert cpu_state(interp, interp.pc_key(), None) == cpu_state(block, block.pc_key(), None)
+        blk = block.binfo[CODE]
+        full = block_source(blk, mb.mem.window, flag_liveness=False, lazy_flags=False)[0]
+        live = block_source(blk, mb.mem.window, lazy_flags=False)[0]
+        assert full.count("FL = ") - live.count("FL = ") == dead, live
+
+
+_EDGES = [0, 1, 2, 0x7FFFFFFE, 0x7FFFFFFF, 0x80000000, 0x80000001, 0xFFFFFFFE, 0xFFFFFFFF]
+
+
+@pytest.mark.parametrize("imm", [False, True])
+def test_fused_conditions_agree_with_the_compare_flags(imm: bool) -> None:
+    """A8.3.1: ConditionPassed() computed from a pending compare's a, b and r = a - b is the one of the
+    NZCV that CMP's flag table (AddWithCarry(a, NOT(b), '1'), A8.8.37) gives, for every condition fused."""
+    from armsim.exec.blocks import fused_condition
+    from armsim.isa.conditions import COND_PASSED
+    from armsim.isa.ops.alu import _TABLES
+
+    table = _TABLES["sub"]
+    pairs = [(a, b) for a in _EDGES for b in _EDGES] + [((i * 0x9E3779B9) & 0xFFFFFFFF, (i * 0x85EBCA6B) & 0xFFFFFFFF)
+                                                       for i in range(200)]
+    checked = set()
+    for cond in range(15):
+        for a, b in pairs:
+            expr = fused_condition(cond, b if imm else None)
+            if expr is None:
+                continue
+            checked.add(cond)
+            r = a - b
+            nzcv = table[a >> 31][b >> 31][r >> 31] if r else 6
+            got = eval(expr, {"fa_": a, "fb_": b, "fr_": r})
+            assert bool(got) == COND_PASSED[cond][nzcv], (cond, hex(a), hex(b))
+    assert checked == set(range(15)) - {6, 7}  # all but VS/VC (V alone: the flags are computed)

@@ -148,6 +148,21 @@ def _window_fns(m: Memory, size: int) -> Tuple[Callable[[int], int], Callable[[i
 _WINDOWS = [(b, s, w) for b, s in ((0, 0x1000), (0x40000000, 0x1000), (0x1000, 0x1804)) for w in (1, 2, 4)]
 
 
+def _literal_load(m: Memory, size: int, addr: int) -> Any:
+    """A load from a literal address (LDR literal), decided when the lines are generated."""
+    w = m.window
+    assert w is not None
+    names = sorted(w.names)
+    read = {1: m.read8, 2: m.read16, 4: m.read32}[size]
+    src = [f"def load(rd, {', '.join(names)}):", *w.load_lines("    ", "v", size, str(addr), "rd"), "    return v"]
+    ns: Dict[str, Any] = {}
+    exec("\n".join(src), ns)
+    try:
+        return ns["load"](read, *(w.names[n] for n in names))
+    except BusFault as e:
+        return ("fault", e.addr)
+
+
 @pytest.mark.parametrize("base,size,width", [*_WINDOWS, (0, 0x1006, 1), (0, 0x1006, 2)])
 def test_ram_window_lines_agree_with_the_accessors(base: int, size: int, width: int) -> None:
     """The inline lines read and write what the accessors do at every address near the RAM's edges,
@@ -174,6 +189,7 @@ def test_ram_window_lines_agree_with_the_accessors(base: int, size: int, width: 
         except BusFault as e:
             got = ("fault", e.addr)
         assert got == want, hex(a)
+        assert _literal_load(m, width, a) == want, hex(a)
         value = (0xA5C3E1F7 + a) & ((1 << (8 * width)) - 1)
         try:
             flagged = store(a, value)
@@ -196,3 +212,47 @@ def test_ram_window_is_rebuilt_with_the_map() -> None:
     assert w.kinds[m.read32] == (4, False) and w.kinds[m.write8] == (1, True)
     m.map_ram(0x8000, 0x1000, name="more")
     assert m.window is not w and m.window is not None and m.read32 in m.window.kinds
+
+
+@pytest.mark.parametrize("base,size", [(0, 0x1000), (0x40000000, 0x1000), (0x1000, 0x1804)])
+@pytest.mark.parametrize("count", [2, 5, 16])
+def test_ram_window_word_runs_agree_with_the_accessors(base: int, size: int, count: int) -> None:
+    """A run of consecutive words (LDM/STM) checks its range once: every address near the RAM's
+    edges loads and stores what the word accessor does, one word at a time, and the store reports
+    a code line anywhere in the run (a 64-byte run may span two lines)."""
+    m = Memory()
+    m.map_ram(base, size)
+    w = m.window
+    assert w is not None
+    names = sorted(w.names)
+    targets = [f"t{j}" for j in range(count)]
+    src = [f"def factory(stale, rd, wr, {', '.join(names)}):", "    def load(a):",
+           *w.load_run_lines("        ", targets, "a", "rd"), f"        return [{', '.join(targets)}]",
+           "    def store(a, vs):", "        S_ = stale[0] = 0", f"        {', '.join(targets)}, = vs",
+           *w.store_run_lines("        ", [(t, True) for t in targets], "(a + 0)", "wr"),
+           "        return S_", "    return load, store"]
+    ns: Dict[str, Any] = {}
+    exec("\n".join(src), ns)
+    stale = [0]
+    m.on_code_write = lambda a, n: stale.__setitem__(0, 1)
+    load, store = ns["factory"](stale, m.read32, m.write32, *(w.names[n] for n in names))
+    m.load(base, bytes(range(256)) * (size // 256) + bytes(size % 256))
+    m.code_lines.add((base + 0x100) >> CODE_LINE_SHIFT)
+    for a in (base - 8, base - 4, base, base + 4, base + 0x100 - 4 * count, base + 0x104 - 4 * count, base + 0x13C,
+              base + size - 4 * count - 4, base + size - 4 * count, base + size - 4 * count + 4, base + size):
+        try:
+            want: Any = [m.read32(a + 4 * j) for j in range(count)]
+        except BusFault as e:
+            want = ("fault", e.addr)
+        try:
+            got: Any = load(a)
+        except BusFault as e:
+            got = ("fault", e.addr)
+        assert got == want, hex(a)
+        if isinstance(want, tuple):
+            continue
+        values = [(0x9E3779B9 * (a + j)) & 0xFFFFFFFF for j in range(count)]
+        flagged = store(a, values)
+        assert [m.read32(a + 4 * j) for j in range(count)] == values, hex(a)
+        code = any(((a + 4 * j) >> CODE_LINE_SHIFT) in m.code_lines for j in range(count))
+        assert flagged == int(code), hex(a)

@@ -37,14 +37,16 @@ instruction's operands) fall back to the interpreter for the whole run.
 from __future__ import annotations
 
 import dataclasses
+import platform
 import re
 import sys
 from types import CodeType, FrameType
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
 from armsim.exec.engine import CODE_LINE_SHIFT, Engine, FetchFault
+from armsim.isa.conditions import COND_PASSED
 from armsim.isa.contract import ExecContext, GuestExit, GuestHalt, Op, SemihostingCall
 from armsim.isa.template import Template, template_of
 from armsim.memory import MemoryFault, RamWindow
@@ -58,7 +60,18 @@ FLAGS_LOCAL = 16  # the index standing for ``flags[0]`` (local ``FL``) in a dirt
 
 MAX_BLOCK = 64
 PAGE_SHIFT = 12
-DEFAULT_HOT = 4
+DEFAULT_HOT = 64
+# Compiled block sources, shared by every engine of the process (the same guest in another
+# Machine, a test suite, a benchmark's repeats): the source holds everything but the bound
+# names, so equal sources compile to interchangeable code.  Cleared when full.
+CODE_CACHE = 4096
+_CODE: Dict[str, CodeType] = {}
+# Under PyPy the run loop calls blocks from 16 call sites, chosen by bits 5:2 of the key: the JIT
+# compiles a call of a varying function as a guard on the callee followed by its inlined body,
+# and a failed guard as a bridge that guards on the next callee, so one site tries the guards of
+# every block seen there in turn (measured: ~170 ns per call with 300 blocks, against ~15 ns
+# with one).  With 16 sites each chain is a sixteenth as long.  CPython: one site.
+SITES = platform.python_implementation() == "PyPy"
 
 # Builders of these modules are the cold callables (system, coprocessor): a block ends after them.
 _COLD_MODULES = ("armsim.isa.ops.system", "armsim.isa.ops.coproc")
@@ -130,6 +143,8 @@ class Block:
 
 
 def _literal(v: Any) -> Optional[str]:
+    if type(v) is int:
+        return str(v) if v >= 0 else f"({v})"
     if isinstance(v, bool) or v is None:
         return repr(v)
     if isinstance(v, int):
@@ -137,8 +152,65 @@ def _literal(v: Any) -> Optional[str]:
     return None
 
 
-def inline_lines(tpl: Template, idx: int, bind: Dict[str, Any]) -> List[str]:
-    """``tpl``'s body with integer slots as literals and the others as names bound in ``bind``."""
+class _Shape:
+    """What translation needs of one template body, worked out once per body and slot names.
+
+    ``fmt``: the lines as format strings, each slot a ``{name}`` field; ``lfmt``: the same with
+    ``regs[<register slot or number>]`` as the local ``R<n>`` and ``flags[0]`` as ``FL`` (None:
+    the body cannot run on locals: it uses ``regs``/``flags`` otherwise, names a local of ours, or calls
+    a slot that may read registers other than to leave the block); ``regslots``: the slots indexing
+    ``regs`` (a body runs on locals only when they are numbers).
+    """
+
+    __slots__ = ("fmt", "lfmt", "regslots")
+
+    def __init__(self, tpl: Template) -> None:
+        slots = tpl.slots
+
+        def fields(line: str) -> str:
+            line = line.replace("{", "{{").replace("}", "}}")
+            line = _IDENT.sub(lambda m: "{" + m.group(0) + "}" if m.group(0) in slots else m.group(0), line)
+            return line.replace("\x01", "")
+
+        self.fmt = [fields(ln) for ln in tpl.lines]
+        regslots: Set[str] = set()
+
+        def reg(m: Any) -> str:
+            x = m.group(1)
+            if x.isdigit():
+                return "R" + x
+            regslots.add(x)
+            return "R\x01" + x + "\x01"  # the slot becomes a field next to R (fields() drops the marks)
+
+        lfmt: Optional[List[str]] = []
+        for raw in tpl.lines:
+            loc = _FLAGS.sub("FL", _REG_SLOT.sub(lambda m: reg(m) if m.group(1).isdigit() or m.group(1) in slots
+                                                 else m.group(0), raw))
+            if _STATE.search(loc) or _OURS.search(raw):
+                lfmt = None
+                break
+            if not raw.lstrip().startswith("return ") and any(
+                    c in slots and c not in _PURE_CALLS for c in _CALL.findall(raw)):
+                lfmt = None
+                break
+            assert lfmt is not None
+            lfmt.append(fields(loc))
+        self.lfmt = lfmt
+        self.regslots = tuple(sorted(regslots))
+
+
+_SHAPES: Dict[Tuple[Tuple[str, ...], Tuple[str, ...]], _Shape] = {}
+
+
+def _shape(tpl: Template) -> _Shape:
+    key = (tpl.lines, tuple(tpl.slots))
+    sh = _SHAPES.get(key)
+    if sh is None:
+        sh = _SHAPES[key] = _Shape(tpl)
+    return sh
+
+
+def _subst(tpl: Template, idx: int, bind: Dict[str, Any]) -> Dict[str, str]:
     subst: Dict[str, str] = {}
     for name, value in tpl.slots.items():
         lit = _literal(value)
@@ -148,10 +220,24 @@ def inline_lines(tpl: Template, idx: int, bind: Dict[str, Any]) -> List[str]:
             subst[name] = bound
         else:
             subst[name] = lit
-    out = []
-    for line in tpl.lines:
-        out.append(_IDENT.sub(lambda m: subst.get(m.group(0), m.group(0)), line))
-    return out
+    return subst
+
+
+def inline_lines(tpl: Template, idx: int, bind: Dict[str, Any]) -> List[str]:
+    """``tpl``'s body with integer slots as literals and the others as names bound in ``bind``."""
+    subst = _subst(tpl, idx, bind)
+    return [f.format_map(subst) for f in _shape(tpl).fmt]
+
+
+def localised_lines(tpl: Template, idx: int, bind: Dict[str, Any]) -> Tuple[List[str], bool]:
+    """(``tpl``'s body as :func:`inline_lines`, whether it runs on the block's locals): on locals,
+    ``regs[k]`` is ``Rk`` and ``flags[0]`` is ``FL``."""
+    subst = _subst(tpl, idx, bind)
+    sh = _shape(tpl)
+    slots = tpl.slots
+    if sh.lfmt is not None and all(type(slots[r]) is int for r in sh.regslots):
+        return [f.format_map(subst) for f in sh.lfmt], True
+    return [f.format_map(subst) for f in sh.fmt], False
 
 
 def unwrap(op: Op) -> Tuple[Op, Optional[List[int]], int, int]:
@@ -170,7 +256,7 @@ def _charges(pad: str, pend: Dict[int, int]) -> List[str]:
     return [f"{pad}acc[{c}] += {v}" for c, v in sorted(pend.items()) if v]
 
 
-_REG = re.compile(r"\bregs\[(\d+)\]")
+_REG_SLOT = re.compile(r"\bregs\[([A-Za-z_][A-Za-z0-9_]*|\d+)\]")
 _FLAGS = re.compile(r"\bflags\[0\]")
 _STATE = re.compile(r"\b(?:regs|flags)\b")
 _OURS = re.compile(r"\b(?:R\d+|FL)\b")
@@ -213,66 +299,116 @@ def _split_args(args: str) -> List[str]:
     return out
 
 
+_MASKED = re.compile(r"^\((.*)\) & 0xFFFFFFFF$")
+_BASED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?: \+ (\d+))?$")  # ``a`` or ``a + 8``
+Access = Tuple[str, str, int, bool, str, str]  # (pad, accessor, size, is write, target or value, address)
+
+
+def _access(line: str, pats: Dict[str, Any], mems: Dict[str, Tuple[int, bool]]) -> Tuple[Optional[Access], bool]:
+    """(the access ``line`` makes through one of ``mems`` as a whole line, or None; whether it
+    stays a call: a store the caller cannot inline)."""
+    stripped = line.lstrip()
+    pad = line[: len(line) - len(stripped)]
+    for name, pat in pats.items():
+        m = pat.search(stripped)
+        if m is None:
+            continue
+        size, write = mems[name]
+        close = _close(stripped, m.end() - 1)
+        whole = close == len(stripped) - 1
+        if write:
+            args = _split_args(stripped[m.end():close])
+            if whole and m.start() == 0 and len(args) == 2:
+                return (pad, name, size, True, args[1], args[0]), False
+            return None, True
+        before = stripped[: m.start()]
+        if whole and before.endswith(" = ") and "=" not in before[:-3]:
+            return (pad, name, size, False, before[:-3], stripped[m.end():close]), False
+        return None, False
+    return None, False
+
+
+def _unmasked(addr: str) -> str:
+    """``addr`` without an outer ``& 0xFFFFFFFF``: an address outside [0, 2^32) misses the RAM
+    window's check, and the accessors wrap it (``Memory._slow_read``)."""
+    m = _MASKED.match(addr)
+    if m is not None and _close(addr, 0) == len(m.group(1)) + 1:
+        return m.group(1)
+    return addr
+
+
 def inline_memory(lines: List[str], mems: Dict[str, Tuple[int, bool]],
                   window: RamWindow) -> Tuple[List[str], bool, bool]:
     """``lines`` with the calls of the memory accessors bound as ``mems`` (name -> (size, is_write))
-    that form a whole line (``x = rd(a)``, ``wr(a, v)``) replaced by inline RAM accesses.
+    that form a whole line (``x = rd(a)``, ``wr(a, v)``) replaced by inline RAM accesses; a run of
+    word accesses at ``a``, ``a + 4``, ... (LDM/STM) checks the range once.
 
     Returns (lines, whether a store was inlined, whether a store was left as a call).
     """
     out: List[str] = []
     inlined = called = False
     pats = {name: re.compile(r"(?<![A-Za-z0-9_])" + name + r"\(") for name in mems}
+    found = []
     for line in lines:
-        stripped = line.lstrip()
-        pad = line[: len(line) - len(stripped)]
-        done = False
-        for name, pat in pats.items():
-            m = pat.search(stripped)
-            if m is None:
-                continue
-            size, write = mems[name]
-            close = _close(stripped, m.end() - 1)
-            whole = close == len(stripped) - 1 and window.usable(size)
+        acc, call = _access(line, pats, mems)
+        called = called or call
+        if acc is not None and not window.usable(acc[2]):
+            called = called or acc[3]
+            acc = None
+        found.append(acc)
+    i = 0
+    while i < len(lines):
+        acc = found[i]
+        if acc is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        pad, name, size, write, what, addr = acc
+        # A run: same accessor and indentation, words at consecutive offsets from one name.
+        run = [acc]
+        based = _BASED.match(addr) if size == 4 else None
+        if based is not None:
+            base, first = based.group(1), int(based.group(2) or 0)
+            while i + len(run) < len(lines):
+                nxt = found[i + len(run)]
+                if nxt is None or nxt[:4] != acc[:4]:
+                    break
+                m = _BASED.match(nxt[5])
+                if m is None or m.group(1) != base or int(m.group(2) or 0) != first + 4 * len(run):
+                    break
+                if not write and nxt[4] == base:
+                    break
+                run.append(nxt)
+            if not write:  # a load into the base name ends the run after it
+                for j, r in enumerate(run[:-1]):
+                    if r[4] == base:
+                        run = run[: j + 1]
+                        break
+        if len(run) > 1:
             if write:
-                args = _split_args(stripped[m.end():close])
-                if whole and m.start() == 0 and len(args) == 2:
-                    out += window.store_lines(pad, size, args[0], args[1], name, bool(_PLAIN.match(args[1])))
-                    inlined = done = True
-                else:
-                    called = True
-            elif whole and stripped[: m.start()].endswith(" = ") and "=" not in stripped[: m.start() - 3]:
-                out += window.load_lines(pad, stripped[: m.start() - 3], size, stripped[m.end():close], name)
-                done = True
-            break
-        if not done:
-            out.append(line)
+                out += window.store_run_lines(pad, [(r[4], bool(_PLAIN.match(r[4]))) for r in run], addr, name)
+            else:
+                out += window.load_run_lines(pad, [r[4] for r in run], addr, name)
+        elif write:
+            out += window.store_lines(pad, size, _unmasked(addr), what, name, bool(_PLAIN.match(what)))
+        else:
+            out += window.load_lines(pad, what, size, _unmasked(addr), name)
+        inlined = inlined or write
+        i += len(run)
     return out, inlined, called
 
 
-def _local(line: str) -> str:
-    return _FLAGS.sub("FL", _REG.sub(lambda m: "R" + m.group(1), line))
+_LOCALS_OF: Dict[str, FrozenSet[int]] = {}
 
 
-def _locals_of(line: str) -> Set[int]:
-    return {FLAGS_LOCAL if n == "FL" else int(n[1:]) for n in _OURS.findall(line)}
-
-
-def _localisable(tpl: Template, lines: List[str]) -> bool:
-    """Whether ``tpl``'s body can keep registers and flags in the block's locals.
-
-    Not when it uses ``regs``/``flags`` other than as ``regs[<literal>]``/``flags[0]``, names a
-    local of ours, or calls (other than to leave the block) a slot that may read registers.
-    """
-    if any(_OURS.search(line) for line in tpl.lines):
-        return False
-    for raw, line in zip(tpl.lines, lines):
-        if _STATE.search(_local(line)):
-            return False
-        if not raw.lstrip().startswith("return ") and any(
-                c in tpl.slots and c not in _PURE_CALLS for c in _CALL.findall(raw)):
-            return False
-    return True
+def _locals_of(line: str) -> FrozenSet[int]:
+    """The registers (FLAGS_LOCAL: the flags) ``line`` names as locals (memoised: lines recur)."""
+    got = _LOCALS_OF.get(line)
+    if got is None:
+        if len(_LOCALS_OF) > 1 << 16:
+            _LOCALS_OF.clear()
+        got = _LOCALS_OF[line] = frozenset(FLAGS_LOCAL if n == "FL" else int(n[1:]) for n in _OURS.findall(line))
+    return got
 
 
 Dirty = Tuple[int, ...]  # registers (FLAGS_LOCAL: the flags) whose local may differ from the state
@@ -295,10 +431,146 @@ def _mem_slots(tpl: Template, idx: int, window: Optional[RamWindow]) -> Dict[str
     return out
 
 
+_FL = re.compile(r"\bFL\b")
+_FL_DEF = re.compile(r"^(\s*)FL = (.*)$")
+_TEMP_DEF = re.compile(r"^([a-z][a-z0-9]*_?) = (.*)$")  # a template temporary (``a``, ``res``, ``ma_``)
+# Calls that cannot raise on the ints a template passes them.
+_SAFE_CALLS = frozenset(("bit_length", "abs", "min", "max", "int"))
 Plan = List[Tuple[Op, int, int, Optional[Template], List[str], bool, bool]]
 
 
-def block_source(block: Block, window: Optional[RamWindow] = None
+def _may_raise(line: str) -> bool:
+    return line.lstrip().startswith("raise ") or any(c not in _SAFE_CALLS for c in _CALL.findall(line))
+
+
+def _body_lines(tpl: Template, lines: List[str]) -> Optional[List[str]]:
+    """A local template's lines without the fall-through ``return nxt`` (None: it may leave the block)."""
+    if tpl.lines[-1] != "return nxt" or tpl.stores:  # a store may leave through the stale check
+        return None
+    body = lines[:-1]
+    if any(ln.lstrip().startswith("return ") for ln in body):
+        return None
+    return body
+
+
+def _flags_event(lines: List[str]) -> str:
+    """How a body first meets the flags: "kill" (sets all of NZCV from other values first), "live"
+    (reads them, or may raise, which leaves them architecturally visible), or "none"."""
+    for ln in lines:
+        m = _FL_DEF.match(ln)
+        if m is not None and not m.group(1) and not _FL.search(m.group(2)) and not _may_raise(ln):
+            return "kill"
+        if _FL.search(ln) or _may_raise(ln):
+            return "live"
+    return "none"
+
+
+def _drop_temporaries(lines: List[str]) -> List[str]:
+    """``lines`` without top-level assignments of temporaries nothing after them reads."""
+    out = list(lines)
+    i = len(out) - 1
+    while i >= 0:
+        m = _TEMP_DEF.match(out[i])
+        if m is not None and not _may_raise(out[i]):
+            name = re.compile(r"\b" + re.escape(m.group(1)) + r"\b")
+            if not any(name.search(ln) for ln in out[i + 1:]):
+                del out[i]
+        i -= 1
+    return out
+
+
+def drop_dead_flags(plan: Plan) -> int:
+    """Flags computed only where read (issue item 2): drop a body's flag computation when a later
+    instruction of the block sets all of NZCV before anything reads them, leaves the block, calls
+    an op or may raise (an abort must see the flags the interpreter would).  Returns the number
+    of flag computations dropped."""
+    dropped = 0
+    events: Dict[int, str] = {}
+
+    def event(j: int) -> str:
+        ev = events.get(j)
+        if ev is None:
+            _, _, _, tpl, lines, local, _ = plan[j]
+            body = _body_lines(tpl, lines) if tpl is not None and local else None
+            ev = events[j] = "live" if body is None else _flags_event(body)
+        return ev
+
+    for idx, (op, cat, extra, tpl, lines, local, flagged) in enumerate(plan):
+        if tpl is None or not local or not any("FL = " in ln for ln in lines):
+            continue
+        body = _body_lines(tpl, lines)
+        if body is None:
+            continue
+        defs = [i for i, ln in enumerate(body) if _FL_DEF.match(ln)]
+        if len(defs) != 1:
+            continue
+        at = defs[0]
+        after = body[at + 1:]
+        if any(_FL.search(ln) or _may_raise(ln) for ln in after):
+            continue
+        ev = "live"  # at the block's end the flags are live at its exit
+        for j in range(idx + 1, len(plan)):
+            ev = event(j)
+            if ev != "none":
+                break
+        else:
+            ev = "live"
+        if ev != "kill":
+            continue
+        pad = _FL_DEF.match(body[at]).group(1)  # type: ignore[union-attr]
+        new = body[:at] + ([f"{pad}pass"] if pad else []) + after
+        plan[idx] = (op, cat, extra, tpl, [*_drop_temporaries(new), lines[-1]], local, flagged)
+        dropped += 1
+    return dropped
+
+
+# A compare's flags (CMP, SUBS: AddWithCarry(x, NOT(y), '1'), A8.8.37): r = a - b exactly, and NZCV from
+# a flag table (armsim.isa.ops.alu).  A block keeps a, b, r and computes NZCV only where needed.
+_SUB_R = re.compile(r"^r = a - (b|\d+)$")
+_SUB_FL = re.compile(r"^FL = (\w+)\[a >> 31\](\[b >> 31\])?\[r >> 31\] if r else 6$")
+_COND_IF = re.compile(r"^(\s*)if (\w+)\[FL\]:$")
+_CMP_TEMPS = re.compile(r"\b([abr])\b")
+# ConditionPassed() (A8.3.1) of cond after the compare, from a, b, r (signed: by biasing both by 2^31).
+_FUSED = {0: "not fr_", 1: "fr_", 2: "fr_ >= 0", 3: "fr_ < 0", 4: "fr_ & 0x80000000", 5: "not fr_ & 0x80000000",
+          8: "fr_ > 0", 9: "fr_ <= 0", 10: "{sa} >= {sb}", 11: "{sa} < {sb}", 12: "{sa} > {sb}", 13: "{sa} <= {sb}",
+          14: "True"}
+_COND_OF = {id(t): c for c, t in enumerate(COND_PASSED)}
+
+
+def fused_condition(cond: int, b: Optional[int]) -> Optional[str]:
+    """ConditionPassed() for ``cond`` after a pending compare, as an expression over ``fa_``, ``fb_``
+    (``b``: the immediate instead) and ``fr_`` = fa_ - fb_; None where it needs V alone (VS, VC)."""
+    e = _FUSED.get(cond)
+    if e is None:
+        return None
+    sb = "fb_ ^ 0x80000000" if b is None else str(b ^ 0x80000000)
+    return e.format(sa="fa_ ^ 0x80000000", sb=sb)
+
+
+def _compare(lines: List[str]) -> Optional[Tuple[int, Optional[int]]]:
+    """(index of the flag line, the immediate or None) if ``lines`` end a compare with its flag line
+    at the top level, the only mention of the flags (the body may then keep them pending)."""
+    at = None
+    imm: Optional[int] = None
+    for k, ln in enumerate(lines):
+        if not _FL.search(ln):
+            continue
+        if at is not None or not _SUB_FL.match(ln):
+            return None
+        at = k
+    if at is None or at != len(lines) - 1:
+        return None
+    for ln in lines[:at]:
+        m = _SUB_R.match(ln)
+        if m is not None:
+            imm = None if m.group(1) == "b" else int(m.group(1))
+            if (imm is None) != bool(_SUB_FL.match(lines[at]).group(2)):  # type: ignore[union-attr]
+                return None
+            return at, imm
+    return None
+
+
+def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness: bool = True, lazy_flags: bool = True
                  ) -> Tuple[str, Dict[str, Any], Dict[int, int], Dict[int, Pending], Dict[int, Dirty]]:
     """The source of a block's function, the names it binds, line -> instruction index,
     line -> the timing charges not yet made when that line raises, and line -> the locals to
@@ -329,10 +601,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None
         if acc is not None:
             bind["acc"] = acc
         tpl = template_of(op)
-        lines = inline_lines(tpl, idx, bind) if tpl is not None else []
-        local = tpl is not None and _localisable(tpl, lines)
-        if local:
-            lines = [_local(ln) for ln in lines]
+        lines, local = localised_lines(tpl, idx, bind) if tpl is not None else ([], False)
         # Whether a store into code is only seen through ``S_`` (every store of the body inlined).
         flagged = False
         mems = _mem_slots(tpl, idx, window) if tpl is not None and window is not None else {}
@@ -343,6 +612,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None
             any_inline_store = any_inline_store or inlined
             flagged = inlined and not called
         plan.append((op, cat, extra, tpl, lines, local, flagged))
+    if flag_liveness:
+        drop_dead_flags(plan)
     for idx, (_, _, _, _, lines, local, _) in enumerate(plan):
         if local:
             for ln in lines:
@@ -372,9 +643,19 @@ def block_source(block: Block, window: Optional[RamWindow] = None
     pending: Dict[int, int] = {}
     # In a loop, any register the body assigns may differ from the state from the second pass on.
     dirty: Set[int] = set(assigned) if loops else set()
+    dirty_t: Dirty = tuple(sorted(dirty))  # ``dirty`` as recorded per line
+
+    lazy: List[Optional[Tuple[str, Optional[int]]]] = [None]  # a pending compare: (its flag line, immediate)
+
+    def materialise(pad: str, idx: int) -> None:
+        if lazy[0] is not None:
+            body.append((pad + lazy[0][0], idx, none, clean))
+            if not pad:
+                lazy[0] = None
 
     def leave(pad: str, idx: int, pend: Dict[int, int]) -> None:
         """Write back the dirty locals and make the pending charges, before an exit or a call."""
+        materialise(pad, idx)
         body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
         body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
 
@@ -384,6 +665,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None
         if tpl is None or not local:
             leave("", idx, pending)  # the op sees (and may change) the architectural state
             dirty = set()
+            dirty_t = clean
             pending = {}
         if tpl is None:
             bname = f"op_{idx}"
@@ -402,12 +684,42 @@ def block_source(block: Block, window: Optional[RamWindow] = None
         if falls:
             lines = lines[:-1]
             nxt = tpl.slots["nxt"]
+        cmp = _compare(lines) if local and lazy_flags else None
+        fuse = local and lazy_flags
+        if local and lazy_flags:
+            # Flags only where read: a pending compare's NZCV is computed at an exit, before a line
+            # that may raise, or before a body that reads the flags other than as a condition.
+            for ln in lines:
+                m = _COND_IF.match(ln)
+                if m is not None and _COND_OF.get(id(bind.get(m.group(2)))) in _FUSED:
+                    continue
+                if _FL.search(ln) and (cmp is None or ln is not lines[cmp[0]]):
+                    materialise("", idx)
+                    fuse = False
+                    break
+        if cmp is not None:
+            at = cmp[0]
+            lines = [_CMP_TEMPS.sub(r"f\1_", ln) for ln in lines]
+            flag_line = lines[at]
+            lines = lines[:at] + lines[at + 1:]
         for line in lines:
             stripped = line.lstrip()
+            if fuse and lazy[0] is not None:
+                m = _COND_IF.match(line)
+                if m is not None:
+                    cond = fused_condition(_COND_OF.get(id(bind.get(m.group(2))), -1), lazy[0][1])
+                    if cond is not None:
+                        line = f"{m.group(1)}if {cond}:"
+                        stripped = line.lstrip()
+                    else:
+                        materialise(m.group(1), idx)
+                elif _may_raise(line):
+                    materialise(line[: len(line) - len(stripped)], idx)
             if stripped.startswith("return "):
                 pad = line[: len(line) - len(stripped)]
                 if local and loops and idx == last and stripped[7:].strip("() ") == str(block.key):
                     # Back to the start: the next pass, while a whole pass fits the budget.
+                    materialise(pad, idx)
                     body.extend((ln, idx, none, clean) for ln in _charges(pad, own))
                     body += [(f"{pad}N_ += {count}", idx, none, clean),
                              (f"{pad}if N_ + {size} > left:", idx, none, clean)]
@@ -418,15 +730,23 @@ def block_source(block: Block, window: Optional[RamWindow] = None
                 leave(pad, idx, own)
                 body.append((f"{pad}return ({stripped[7:]}), {total}{count}", idx, none, clean))
             else:
-                body.append((line, idx, own, tuple(sorted(dirty))))
+                body.append((line, idx, own, dirty_t))
                 m = _ASSIGNED.match(stripped)
                 if m and local:
-                    dirty |= _locals_of(m.group(1))
+                    new = _locals_of(m.group(1))
+                    if not new <= dirty:
+                        dirty |= new
+                        dirty_t = tuple(sorted(dirty))
+        if cmp is not None:
+            lazy[0] = (flag_line, cmp[1])
+            if FLAGS_LOCAL not in dirty:
+                dirty.add(FLAGS_LOCAL)
+                dirty_t = tuple(sorted(dirty))
         pending = own
         if not falls:
             continue
         if tpl.stores:
-            body += [("if S_:" if flagged else "if stale[0]:", idx, own, tuple(sorted(dirty))),
+            body += [("if S_:" if flagged else "if stale[0]:", idx, own, dirty_t),
                      ("    stale[0] = 0", idx, own, clean)]
             leave("    ", idx, own)
             body.append((f"    return {nxt}, {total}{count}", idx, none, clean))
@@ -464,28 +784,37 @@ class BlockEngine(Engine):
         self.blocks: Dict[int, Tuple[BlockFn, int]] = {}
         self.binfo: Dict[int, Block] = {}
         self.block_lines: Dict[int, Set[int]] = {}
+        # key -> (next key, end address, ends a block, conditional exits' keys): what forming reads
+        # of a decoded instruction, kept beside its op (dropped on any invalidation).
+        self.shapes: Dict[int, Tuple[int, int, bool, Tuple[Any, ...]]] = {}
         self.stale = [0]
         self.translations = 0
         # Blocks dropped since the last miss (one may still be executing).
         self.dead: Dict[int, Block] = {}
 
     # -- forming and translating ------------------------------------------------------
-    def _ends(self, op: Op, row: Any, fields: Dict[str, int], start: Optional[int] = None) -> bool:
+    def _ends(self, op: Op, row: Any, fields: Dict[str, int]) -> bool:
+        """Whether a block ends after this instruction (wherever the block starts)."""
         if row is None:
             return True
         tpl = template_of(unwrap(op)[0])
         if tpl is not None:
-            # A conditional exit (a conditional branch) leaves from the middle: the block goes on,
-            # unless it branches back to the block's start (the block then ends there and loops).
-            if tpl.lines[-1] != "return nxt":
-                return True
-            return start is not None and any(
-                ln.strip().startswith("return ") and tpl.slots.get(ln.strip()[7:]) == start for ln in tpl.lines)
+            # A conditional exit (a conditional branch) leaves from the middle: the block goes on
+            # (unless it branches back to the block's start: :meth:`_targets`).
+            return tpl.lines[-1] != "return nxt"
         if getattr(row.builder, "__module__", "") in _COLD_MODULES:
             return True
         if any(fields.get(f) == 15 for f in _DEST_FIELDS):
             return True
         return bool(fields.get("register_list", 0) & 0x8000)
+
+    @staticmethod
+    def _targets(op: Op) -> Tuple[Any, ...]:
+        """The keys an op that falls through returns from its middle (its conditional exits)."""
+        tpl = template_of(unwrap(op)[0])
+        if tpl is None or tpl.lines[-1] != "return nxt":
+            return ()
+        return tuple(tpl.slots.get(ln.strip()[7:]) for ln in tpl.lines if ln.strip().startswith("return "))
 
     def form(self, key: int) -> Block:
         """Decode the block at ``key`` (FetchFault if its first instruction cannot be fetched)."""
@@ -496,25 +825,31 @@ class BlockEngine(Engine):
         page = (key & 0xFFFFFFFE) >> PAGE_SHIFT
         k = key
         end = key & 0xFFFFFFFE
+        shapes = self.shapes
         while len(ops) < MAX_BLOCK:
-            try:
-                row, info, fields = self.lookup(k)
-            except FetchFault:
-                if not ops:
-                    raise
-                break
             op = cache.get(k)
-            if op is None:
-                op = self.decode(k)
-                cache[k] = op
+            shape = shapes.get(k) if op is not None else None
+            if shape is None:
+                try:
+                    row, info, fields = self.lookup(k)
+                except FetchFault:
+                    if not ops:
+                        raise
+                    break
+                if op is None:
+                    op = self.build(k, row, info, fields)
+                    cache[k] = op
+                shape = (info.nxt, info.addr + info.size, self._ends(op, row, fields), self._targets(op))
+                shapes[k] = shape
+            nk, end, stop, targets = shape
+            assert op is not None
             keys.append(k)
             ops.append(op)
-            nxts.append(info.nxt)
-            end = info.addr + info.size
-            if self._ends(op, row, fields, key):
+            nxts.append(nk)
+            # A local branch back to the block's start ends it there (the block then loops).
+            if stop or key in targets:
                 break
-            nk = info.nxt
-            if (nk & 0xFFFFFFFE) >> PAGE_SHIFT != page or nk & 1 != key & 1 or k >> 32:
+            if (nk & 0xFFFFFFFE) >> PAGE_SHIFT != page or nk & 1 != key & 1:
                 break
             k = nk
         blk = Block(key, keys, ops, nxts, end)
@@ -556,7 +891,12 @@ class BlockEngine(Engine):
         src, bind, line_index, line_pending, line_dirty = block_source(blk, self.mem.window)
         names = sorted(bind)
         namespace: Dict[str, Any] = {}
-        code = compile(src, f"<armsim block {blk.start:#010x}>", "exec")
+        code = _CODE.get(src)
+        if code is None:
+            code = compile(src, f"<armsim block {blk.start:#010x}>", "exec")
+            if len(_CODE) >= CODE_CACHE:
+                _CODE.clear()
+            _CODE[src] = code
         exec(code, namespace)
         fn: BlockFn = namespace["factory"](self.ctx.regs, self.ctx.flags, self.stale, *(bind[n] for n in names))
         blk.code = fn.__code__
@@ -573,6 +913,7 @@ class BlockEngine(Engine):
     def invalidate(self, addr: int, size: int) -> None:
         super().invalidate(addr, size)
         self.stale[0] = 1
+        self.shapes.clear()
         end = addr + size
         for line in range(addr >> CODE_LINE_SHIFT, ((end - 1) >> CODE_LINE_SHIFT) + 1):
             keys = self.block_lines.get(line)
@@ -591,6 +932,7 @@ class BlockEngine(Engine):
     def flush(self) -> None:
         super().flush()
         self.stale[0] = 1
+        self.shapes.clear()
         self.blocks.clear()
         self.binfo.clear()
         self.block_lines.clear()
@@ -650,16 +992,75 @@ class BlockEngine(Engine):
             while done < max_instructions:
                 left = max_instructions - done
                 try:
-                    while left > 0:
-                        fn, n = blocks[pc]
-                        if n > left:
+                    if SITES:
+                        # PyPy: one call site would try every block's guard in turn (see SITES).
+                        while left > 0:
+                            fn, n = blocks[pc]
+                            if n > left:
+                                break
+                            cur = pc
+                            h = (pc >> 2) & 15
+                            if h < 8:
+                                if h < 4:
+                                    if h < 2:
+                                        if h == 0:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                    else:
+                                        if h == 2:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                else:
+                                    if h < 6:
+                                        if h == 4:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                    else:
+                                        if h == 6:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                            else:
+                                if h < 12:
+                                    if h < 10:
+                                        if h == 8:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                    else:
+                                        if h == 10:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                else:
+                                    if h < 14:
+                                        if h == 12:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                                    else:
+                                        if h == 14:
+                                            pc, k = fn(left)
+                                        else:
+                                            pc, k = fn(left)
+                            left -= k
+                        else:
+                            done = max_instructions
                             break
-                        cur = pc
-                        pc, k = fn(left)
-                        left -= k
                     else:
-                        done = max_instructions
-                        break
+                        while left > 0:
+                            fn, n = blocks[pc]
+                            if n > left:
+                                break
+                            cur = pc
+                            pc, k = fn(left)
+                            left -= k
+                        else:
+                            done = max_instructions
+                            break
                 except KeyError:
                     done = max_instructions - left
                     if pc in blocks:

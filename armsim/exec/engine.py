@@ -93,7 +93,10 @@ class Engine:
         return row, info, row.extract(word)
 
     def decode(self, key: int) -> Op:
-        row, info, fields = self.lookup(key)
+        return self.build(key, *self.lookup(key))
+
+    def build(self, key: int, row: Optional[Row], info: InsnInfo, fields: Dict[str, int]) -> Op:
+        """The op of what :meth:`lookup` returned for ``key`` (``fields`` is consumed)."""
         addr = info.addr
         lines = self.mem.code_lines
         lines.add(addr >> CODE_LINE_SHIFT)
