@@ -84,6 +84,9 @@ PAIRS = [
     ("add r0, sp, #4", 0xE28D0004, 0xA801),
     ("ldrd r0, r1, [r2]", 0xE1C200D0, 0xE9D20100),
     ("add r0, r1, r2, lsl #3 (T32 imm3:imm2)", 0xE0810182, 0xEB0100C2),
+    ("lsl r0, r1, #3 (T32 MOV (register) T3)", 0xE1A00181, 0xEA4F00C1),
+    ("ror r0, r1, #3 (T32 MOV (register) T3)", 0xE1A001E1, 0xEA4F00F1),
+    ("rrx r0, r1 (T32 MOV (register), type 3 by 0: reads the carry)", 0xE1A00061, 0xEA4F0031),
 ]
 
 

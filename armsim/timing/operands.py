@@ -96,6 +96,8 @@ CARRY_IN = frozenset(("ADC", "SBC", "RSC", "RRX"))  # read APSR.C
 READS_DEST = frozenset(("MOVT", "BFI", "BFC"))  # keep part of Rd (A8.8.106, A8.8.21, A8.8.20)
 PSR_MOVES = frozenset(("MSR",))  # write the flags unless R (B9.3.11-B9.3.13)
 RETURN_MOVES = frozenset(("MOV",))  # MOV PC, LR: a return (predicted by the return stack)
+SHIFT_MOVES = frozenset(("MOV",))  # with a type 3 shift by 0 it is RRX (A8.8.149 RRX T1 is MOV (register) T3)
+_RRX = 3  # DecodeImmShift('11', 0) = SRType_RRX (A8.4.3)
 
 # Where MSR's R bit and 4-bit mask sit in the word (B9.3.10-B9.3.13; A8.8.109): A32 word<22>, word<19:16>;
 # T32 hw1:hw2 word<20>, word<11:8>.  The A32 MSR (immediate) rows fix some of these bits in their pattern.
@@ -203,7 +205,8 @@ def operands(cost: RowCost, name: str, iset: str, fields: Dict[str, int], cond: 
     get = o.get
     srcs: List[int] = []
     dsts: List[int] = []
-    flags_in = cond not in (14, 15) or mn in CARRY_IN
+    flags_in = (cond not in (14, 15) or mn in CARRY_IN
+                or (mn in SHIFT_MOVES and get("type") == _RRX and not get("amount")))
     flags_out = False
     flow = Flow.NONE
     conditional = False
@@ -318,6 +321,8 @@ def operands(cost: RowCost, name: str, iset: str, fields: Dict[str, int], cond: 
 
 def row_class(cost: RowCost, name: str, iset: str, fields: Dict[str, int], word: int = 0) -> Tuple[CostClass, int]:
     """(class, registers transferred) of one decoded instruction of row ``name`` (the fast level's price)."""
+    if cost.refine is Refine.NONE:  # most rows: no field changes the class (and no roles to build)
+        return cost.cls, 1
     return refined_class(cost, roles(iset, name, fields, word))
 
 
