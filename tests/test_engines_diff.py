@@ -601,3 +601,24 @@ def test_flags_computed_only_where_read() -> None:
         full = block_source(blk, mb.mem.window, flag_liveness=False)[0]
         live = block_source(blk, mb.mem.window)[0]
         assert full.count("FL = ") - live.count("FL = ") == dead, live
+
+
+@pytest.mark.parametrize("engine", ["interp", "block"])
+def test_store_over_an_instruction_inside_an_it_block_is_seen(engine: str) -> None:
+    """A8.8.54 IT, B2.2.1 (self-modifying code): an instruction inside an IT block is decoded for its
+    ITSTATE (its key carries bits 39:32); a store over it drops that decode too, so the next pass runs
+    the new instruction."""
+    # Thumb at CODE: CMP r0, #0; IT EQ; MOV r1, #1 (conditional); B . -- then the MOV becomes MOV r1, #2.
+    code = struct.pack("<4H", 0x2800, 0xBF08, 0x2101, 0xE7FE)
+    eng_arg: Any = engine if engine == "interp" else (lambda ctx: BlockEngine(ctx, hot=0))
+    m = Machine(stdout=False, stderr=False, engine=eng_arg, ram=(0, RAM))
+    m._mem.load(CODE, code)
+    for value in (1, 2):
+        if value == 2:
+            m._mem.write16(CODE + 4, 0x2102)  # the store a guest would make, through the same accessor
+        m.cpu.regs[0] = 0
+        m.cpu.regs[1] = 0
+        m.cpu.regs[15] = CODE
+        m.cpu.T = 1
+        m.engine.run(6)
+        assert m.cpu.regs[1] == value, (engine, value)

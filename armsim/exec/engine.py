@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from types import FrameType
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Set, Tuple
 
 from armsim.debug.events import WatchpointHit
 from armsim.errors import GuestError
@@ -51,6 +51,8 @@ class Engine:
         self.mem = ctx.mem
         self.cpu = ctx.cpu
         self.cache: Dict[int, Op] = {}
+        # Address -> the keys decoded there with an ITSTATE (bits 39:32), so a store can drop them.
+        self.it_keys: Dict[int, Set[int]] = {}
         self.mem.code_lines.clear()
         self.mem.on_code_write = self.invalidate
         self.mem.map_listeners.append(self.flush)
@@ -98,6 +100,8 @@ class Engine:
     def build(self, key: int, row: Optional[Row], info: InsnInfo, fields: Dict[str, int]) -> Op:
         """The op of what :meth:`lookup` returned for ``key`` (``fields`` is consumed)."""
         addr = info.addr
+        if key >> 32:
+            self.it_keys.setdefault(addr, set()).add(key)
         lines = self.mem.code_lines
         lines.add(addr >> CODE_LINE_SHIFT)
         lines.add((addr + info.size - 1) >> CODE_LINE_SHIFT)
@@ -123,15 +127,20 @@ class Engine:
     def invalidate(self, addr: int, size: int) -> None:
         """Drop ops overlapping [addr, addr + size) (a store into code)."""
         cache = self.cache
+        it_keys = self.it_keys
         start = (addr - 3) & ~1
         for a in range(start, addr + size, 2):
             cache.pop(a, None)
             cache.pop(a | 1, None)
+            if it_keys:
+                for k in it_keys.pop(a, ()):  # inside an IT block: one op per ITSTATE
+                    cache.pop(k, None)
 
     def flush(self) -> None:
         """Drop every decoded op (state baked into ops changed: CPSR.E, SCTLR.A, the map)."""
         self.ctx.refresh()
         self.cache.clear()
+        self.it_keys.clear()
 
     # -- run --------------------------------------------------------------------
     def live_instructions(self) -> int:
