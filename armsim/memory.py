@@ -399,6 +399,24 @@ class Memory:
             halves = bytes_.cast("H") if size % 2 == 0 and base % 2 == 0 else None
             words = bytes_.cast("I") if size % 4 == 0 and base % 4 == 0 else None
 
+            # Bytes: the buffer itself under struct (PyPy), its memoryview otherwise.
+            buf: Any = ram.data if RAM_ACCESS == "struct" else data
+
+            def read8(addr: int) -> int:
+                off = addr - base
+                if 0 <= off < size:
+                    return buf[off]
+                return slow_read(addr, 1)
+
+            def write8(addr: int, value: int) -> None:
+                off = addr - base
+                if 0 <= off < size:
+                    buf[off] = value & 0xFF
+                    if lines and (addr >> CODE_LINE_SHIFT) in lines:
+                        code_written(addr, 1)
+                    return
+                slow_write(addr, 1, value)
+
             if RAM_ACCESS == "struct":
                 # PyPy: struct on the buffer itself (RAM_ACCESS above).
                 st = ram.data
@@ -408,12 +426,6 @@ class Memory:
                 unpack32 = u32.unpack_from
                 pack16 = u16.pack_into
                 pack32 = u32.pack_into
-
-                def read8(addr: int) -> int:
-                    off = addr - base
-                    if 0 <= off < size:
-                        return st[off]
-                    return slow_read(addr, 1)
 
                 def read16(addr: int) -> int:
                     off = addr - base
@@ -427,20 +439,11 @@ class Memory:
                         return int(unpack32(st, off)[0])
                     return slow_read(addr, 4)
 
-                def write8(addr: int, value: int) -> None:
-                    off = addr - base
-                    if 0 <= off < size:
-                        st[off] = value & 0xFF
-                        if lines and (addr >> CODE_LINE_SHIFT) in lines:
-                            code_written(addr, 1)
-                        return
-                    slow_write(addr, 1, value)
-
                 def write16(addr: int, value: int) -> None:
                     off = addr - base
                     if 0 <= off < size - 1:
                         pack16(st, off, value & 0xFFFF)
-                        if lines:
+                        if lines and ((addr >> CODE_LINE_SHIFT) in lines or ((addr + 1) >> CODE_LINE_SHIFT) in lines):
                             code_written(addr, 2)
                         return
                     slow_write(addr, 2, value)
@@ -449,18 +452,12 @@ class Memory:
                     off = addr - base
                     if 0 <= off < size - 3:
                         pack32(st, off, value & MASK32)
-                        if lines:
+                        if lines and ((addr >> CODE_LINE_SHIFT) in lines or ((addr + 3) >> CODE_LINE_SHIFT) in lines):
                             code_written(addr, 4)
                         return
                     slow_write(addr, 4, value)
 
             else:
-                def read8(addr: int) -> int:
-                    off = addr - base
-                    if 0 <= off < size:
-                        return data[off]
-                    return slow_read(addr, 1)
-
                 def read16(addr: int) -> int:
                     off = addr - base
                     if 0 <= off < size - 1:
@@ -476,15 +473,6 @@ class Memory:
                             return int.from_bytes(data[off : off + 4], "little")
                         return words[off >> 2]
                     return slow_read(addr, 4)
-
-                def write8(addr: int, value: int) -> None:
-                    off = addr - base
-                    if 0 <= off < size:
-                        data[off] = value & 0xFF
-                        if lines and (addr >> CODE_LINE_SHIFT) in lines:
-                            code_written(addr, 1)
-                        return
-                    slow_write(addr, 1, value)
 
                 def write16(addr: int, value: int) -> None:
                     off = addr - base

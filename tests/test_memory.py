@@ -148,6 +148,14 @@ def _window_fns(m: Memory, size: int) -> Tuple[Callable[[int], int], Callable[[i
 _WINDOWS = [(b, s, w) for b, s in ((0, 0x1000), (0x40000000, 0x1000), (0x1000, 0x1804)) for w in (1, 2, 4)]
 
 
+def _outcome(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, or ``("fault", address)`` when it raises a bus fault."""
+    try:
+        return fn(*args)
+    except BusFault as e:
+        return ("fault", e.addr)
+
+
 def _literal_load(m: Memory, size: int, addr: int) -> Any:
     """A load from a literal address (LDR literal), decided when the lines are generated."""
     w = m.window
@@ -157,10 +165,7 @@ def _literal_load(m: Memory, size: int, addr: int) -> Any:
     src = [f"def load(rd, {', '.join(names)}):", *w.load_lines("    ", "v", size, str(addr), "rd"), "    return v"]
     ns: Dict[str, Any] = {}
     exec("\n".join(src), ns)
-    try:
-        return ns["load"](read, *(w.names[n] for n in names))
-    except BusFault as e:
-        return ("fault", e.addr)
+    return _outcome(ns["load"], read, *(w.names[n] for n in names))
 
 
 @pytest.mark.parametrize("base,size,width", [*_WINDOWS, (0, 0x1006, 1), (0, 0x1006, 2)])
@@ -180,14 +185,8 @@ def test_ram_window_lines_agree_with_the_accessors(base: int, size: int, width: 
     read = {1: m.read8, 2: m.read16, 4: m.read32}[width]
     for a in edges:
         a &= 0xFFFFFFFF
-        try:
-            want: Any = read(a)
-        except BusFault as e:
-            want = ("fault", e.addr)
-        try:
-            got: Any = load(a)
-        except BusFault as e:
-            got = ("fault", e.addr)
+        want = _outcome(read, a)
+        got = _outcome(load, a)
         assert got == want, hex(a)
         assert _literal_load(m, width, a) == want, hex(a)
         value = (0xA5C3E1F7 + a) & ((1 << (8 * width)) - 1)
@@ -240,14 +239,8 @@ def test_ram_window_word_runs_agree_with_the_accessors(base: int, size: int, cou
     m.code_lines.add((base + 0x100) >> CODE_LINE_SHIFT)
     for a in (base - 8, base - 4, base, base + 4, base + 0x100 - 4 * count, base + 0x104 - 4 * count, base + 0x13C,
               base + size - 4 * count - 4, base + size - 4 * count, base + size - 4 * count + 4, base + size):
-        try:
-            want: Any = [m.read32(a + 4 * j) for j in range(count)]
-        except BusFault as e:
-            want = ("fault", e.addr)
-        try:
-            got: Any = load(a)
-        except BusFault as e:
-            got = ("fault", e.addr)
+        want = _outcome(lambda: [m.read32(a + 4 * j) for j in range(count)])
+        got = _outcome(load, a)
         assert got == want, hex(a)
         if isinstance(want, tuple):
             continue
