@@ -55,8 +55,7 @@ from armsim.exec.blocks import ENGINES
 from armsim.exec.engine import Engine, FetchFault
 from armsim.host.semihosting import Semihosting, Sink
 from armsim.isa.conditions import COND_PASSED
-from armsim.isa.contract import ExecContext, InsnInfo, Op
-from armsim.isa.decoder import Row
+from armsim.isa.contract import ExecContext
 from armsim.isa.disasm import DisasmContext, render
 from armsim.loader.elf import ElfImage, load_image, read_elf
 from armsim.memory import Memory
@@ -214,13 +213,7 @@ class Machine:
                              instructions=self.engine.live_instructions,
                              exceptions=lambda: sum(exc_counts.values()))
         if self.timing.level != "off":
-            decorate = self.timing.decorate
-            regs = self._cpu.regs
-
-            def decorate_op(op: Op, row: Optional[Row], info: InsnInfo, fields: Dict[str, int]) -> Op:
-                return decorate(op, row, info, fields, regs)
-
-            self.engine.decorate = decorate_op
+            self.engine.decorate = self.timing.decorator(self._cpu.regs)
             # The pipeline level's scoreboard sees each instruction issue: no translated blocks.
             self.engine.per_instruction = self.timing.pipeline is not None
         # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.

@@ -32,8 +32,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from armsim.errors import ConfigError
 from armsim.timing.address import effective_address
-from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost
-from armsim.timing.operands import iset_of, operands, row_class
+from armsim.timing.costs import DEFAULT, CostClass, Flow, OpCost, Refine
+from armsim.timing.operands import iset_of, operands, refining_fields, row_class
 from armsim.timing.pipeline import CACHE, EXCEPTION, INTERLOCK, MISPREDICT, SERIALISE, Pipeline
 from armsim.timing.profiles import CpuProfile
 from armsim.timing.tables import TimingTable, multiple_cycles
@@ -75,13 +75,75 @@ _UNDEFINED = OpCost(CostClass.EXC_GEN, (), (), 1, Flow.EXCEPTION)
 def timed_charge(op: Op) -> Optional[Tuple[Op, List[int], int, int]]:
     """``(inner op, acc, category, extra)`` of an op the fast level wrapped, else None.
 
-    The wrapped op is ``inner`` followed (also when it raises) by ``acc[category] += extra``.
+    The wrapped op is ``inner`` followed (also when it raises) by ``acc[category] += extra``
+    (:func:`_timed`); the charge is read from its closure, so wrapping sets no attributes.
+    Decode/translation time only.
     """
-    charge = getattr(op, "charge", None)
-    if charge is None:
+    if getattr(op, "__code__", None) is not _TIMED_CODE:
         return None
-    acc, cat, extra = charge
-    return op.inner, acc, cat, extra  # type: ignore[attr-defined]
+    cells = dict(zip(_TIMED_CODE.co_freevars, op.__closure__ or ()))
+    return (cells["op"].cell_contents, cells["acc"].cell_contents, cells["cat"].cell_contents,
+            cells["extra"].cell_contents)
+
+
+# The fast level prices a row's decodes once per value of the word bits that refine its class (the fields
+# armsim.timing.operands.refining_fields names; all of them for MSR): row -> that mask (0: none do).
+# Profile independent; rows live as long as their tables.
+_MASKS: Dict[Any, int] = {}
+# TimingTable identity -> (the table, its price memo: row -> (mask, masked word -> (extra, slot))), shared by
+# every Timing of that table (the machines of a process, a test suite, a benchmark's repeats).
+Prices = Dict[Any, Tuple[int, Dict[int, Tuple[int, int]]]]
+_PRICE_MEMO: Dict[int, Tuple[TimingTable, Prices]] = {}
+_MEMO_ROWS = 1 << 14  # rows per table memo, and values per row: the memo starts again when full
+
+
+def refining_mask(row: Any, info: Any) -> int:
+    """The bits of ``row``'s words that its fast-level class depends on (decode-time, memoised per row).
+
+    ``row`` None (an encoding no row decodes) or a row whose cost column refines nothing: 0.
+    """
+    got = _MASKS.get(row)
+    if got is not None:
+        return got
+    cost = row.cost if row is not None else None
+    mask = 0
+    if cost is not None and cost.refine is not Refine.NONE:
+        names, word = refining_fields(iset_of(info.thumb, info.size), row.name, [f[0] for f in row.fields])
+        if word:
+            mask = 0xFFFFFFFF
+        else:
+            for name, lo, m in row.fields:
+                if name in names:
+                    mask |= m << lo
+    _MASKS[row] = mask
+    return mask
+
+
+def _prices(table: TimingTable) -> Prices:
+    """The price memo of ``table`` (new, or emptied when full)."""
+    got = _PRICE_MEMO.get(id(table))
+    if got is None or got[0] is not table:
+        got = _PRICE_MEMO[id(table)] = (table, {})
+    elif len(got[1]) > _MEMO_ROWS:
+        got[1].clear()
+    return got[1]
+
+
+def _timed(op: Op, acc: List[int], cat: int, extra: int) -> Op:
+    """``op`` followed (also when it raises) by ``acc[cat] += extra``: the fast level's wrapped op."""
+
+    def timed() -> int:
+        # Charged after the op ran, so an op reading the count (PMCCNTR) sees the instructions
+        # before it only, as at the pipeline level; ``finally`` charges an op that raises too.
+        try:
+            return op()
+        finally:
+            acc[cat] += extra
+
+    return timed
+
+
+_TIMED_CODE = _timed(lambda: 0, [0], 0, 0).__code__
 
 
 def check_level(level: str) -> str:
@@ -135,6 +197,7 @@ class Timing:
         self.acc: List[int] = [0] * len(CATEGORIES)
         self.external: Dict[str, int] = {}
         self.base_cost = self.table.cost(CostClass.ALU_REG)
+        self._prices: Prices = _prices(self.table)
         self.pipeline: Optional[Pipeline] = Pipeline(self.table, self.acc, caches) if level == "pipeline" else None
         self._insn0 = 0
         self._exc0 = 0
@@ -146,8 +209,26 @@ class Timing:
 
         Static: it depends on the row's cost column and the decoded fields only, so a translated
         block can add its instructions' charges once per run of the block (``acc[slot] += sum``).
-        ``row`` None is an encoding no row decodes (UNDEFINED).  Decode-time only.
+        ``row`` None is an encoding no row decodes (UNDEFINED).  Decode-time only: a row is priced
+        once per value of the word bits that refine its class (:func:`refining_mask`), and the
+        price is remembered for every machine of the profile.
         """
+        spec = self._prices.get(row)
+        if spec is None:
+            if len(self._prices) > _MEMO_ROWS:
+                self._prices.clear()
+            spec = self._prices[row] = (refining_mask(row, info), {})
+        mask, seen = spec
+        key = info.word & mask
+        got = seen.get(key)
+        if got is None:
+            if len(seen) > _MEMO_ROWS:
+                seen.clear()
+            got = seen[key] = self._price(row, info, fields)
+        return got
+
+    def _price(self, row: Any, info: Any, fields: Dict[str, int]) -> Tuple[int, int]:
+        """:meth:`fast_charge` worked out (its memo's miss)."""
         if row is None:
             cls, nregs = _UNDEFINED.cls, 1
         elif row.cost is None:
@@ -163,7 +244,9 @@ class Timing:
 
         ``row`` is the decoded :class:`~armsim.isa.decoder.Row`, or None for an encoding no row
         decodes (UNDEFINED: it issues like an exception-generating instruction, its entry priced
-        with the other exceptions).
+        with the other exceptions).  The fast level wraps only an op whose cost differs from
+        :attr:`base_cost` (:func:`_timed`); a translated block sums the same charges once
+        (:func:`timed_charge`, armsim.exec.blocks).
         """
         if self.level == "off":
             return op
@@ -176,21 +259,33 @@ class Timing:
         extra, cat = self.fast_charge(row, info, fields)
         if not extra:
             return op
+        return _timed(op, self.acc, cat, extra)
+
+    def decorator(self, regs: List[int]) -> Optional[Callable[[Op, Any, Any, Dict[str, int]], Op]]:
+        """The engine's decode hook at this level (``Engine.decorate``; None at level ``off``): as
+        :meth:`decorate` with ``regs`` bound; at the fast level one memo lookup per decode."""
+        if self.level == "off":
+            return None
+        decorate = self.decorate
+        if self.pipeline is not None:
+            def decorate_op(op: Op, row: Any, info: Any, fields: Dict[str, int]) -> Op:
+                return decorate(op, row, info, fields, regs)
+
+            return decorate_op
+        prices = self._prices
+        charge = self.fast_charge
         acc = self.acc
 
-        def timed() -> int:
-            # Charged after the op ran, so an op reading the count (PMCCNTR) sees the instructions
-            # before it only, as at the pipeline level; ``finally`` charges an op that raises too.
-            try:
-                return op()
-            finally:
-                acc[cat] += extra
+        def fast(op: Op, row: Any, info: Any, fields: Dict[str, int]) -> Op:
+            spec = prices.get(row)
+            got = spec[1].get(info.word & spec[0]) if spec is not None else None
+            if got is None:
+                got = charge(row, info, fields)
+            if got[0]:
+                return _timed(op, acc, got[1], got[0])
+            return op
 
-        # The charge as data, for a translated block that sums its instructions' static costs once
-        # and charges them at its exits (armsim.exec.blocks): ``acc[cat] += extra`` around ``inner``.
-        timed.inner = op  # type: ignore[attr-defined]
-        timed.charge = (acc, cat, extra)  # type: ignore[attr-defined]
-        return timed
+        return fast
 
     # -- counters -----------------------------------------------------------------------
     def reset(self) -> None:
@@ -279,5 +374,5 @@ class Timing:
         return f"<Timing {self.profile.name} {self.level} cycles={self.cycles} insns={self.instructions}>"
 
 
-__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "static_cost",
-           "timed_charge"]
+__all__ = ["CATEGORIES", "DEFAULT_LEVEL", "LEVELS", "WORK", "Timing", "check_level", "op_cost", "refining_mask",
+           "static_cost", "timed_charge"]

@@ -19,7 +19,7 @@ A32 row by tests/test_operands.py.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from armsim.timing.costs import FLAGS, CostClass, Flow, OpCost, Refine, RowCost
 
@@ -326,5 +326,24 @@ def row_class(cost: RowCost, name: str, iset: str, fields: Dict[str, int], word:
     return refined_class(cost, roles(iset, name, fields, word))
 
 
+# The roles :func:`refined_class` reads (``d`` also through ``dn`` and the high bits, ``t`` through ``tpair``).
+_REFINING = frozenset(("amount", "type", "d", "dn", "hi:d", "hi:dn", "S", "list", "lr", "pc", "t", "tpair", "R"))
+
+
+def refining_fields(iset: str, name: str, field_names: Sequence[str]) -> Tuple[Tuple[str, ...], bool]:
+    """(the fields of row ``name`` whose values :func:`row_class` reads, whether it reads the word too).
+
+    :func:`row_class` of a row is a function of these fields' values (and, for MSR, of the word's R
+    and mask bits, B9.3.10-B9.3.13): every other field (a register read, an immediate) leaves its
+    class alone, so the fast level prices a row's decodes once per distinct value of these
+    (:meth:`armsim.timing.model.Timing.fast_charge`).  Decode-time only.
+    """
+    table = FIELD_ROLES[iset]
+    over = ROW_ROLES.get(iset, {}).get(name, {})
+    names = tuple(f for f in field_names if (over[f] if f in over else table.get(f)) in _REFINING)
+    return names, mnemonic(name) in PSR_MOVES
+
+
 __all__ = ["A32", "CARRY_IN", "COMPARES", "FIELD_ROLES", "IMPLICIT", "READS_DEST", "ROW_ROLES", "T16", "T16_SETFLAGS",
-           "T32", "iset_of", "mnemonic", "operands", "refined_class", "roles", "row_class"]
+           "T32", "iset_of", "mnemonic", "operands", "refined_class", "refining_fields", "roles",
+           "row_class"]
