@@ -94,3 +94,33 @@ def test_a_class_that_mostly_filters_fails() -> None:
     with pytest.raises(AssertionError, match="6 of 100 cases filtered"):
         harness.assert_small_filtered_share("guardtest", before)
     del harness.STATS["guardtest"]
+
+
+def test_a_stale_unicorn_is_replaced_not_believed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mismatch only the reused unicorn shows (state left by earlier cases) reruns on a fresh one."""
+    stale = harness.unicorn_side()
+    snapshot = harness.UnicornSide.snapshot
+
+    def stale_snapshot(self: harness.UnicornSide, trap: object) -> harness.Snapshot:
+        out = snapshot(self, trap)  # type: ignore[arg-type]
+        if self is stale:
+            out.regs[15] = 0x400  # a step that ran on to the next page, as the reused instance once did
+        return out
+
+    monkeypatch.setattr(harness.UnicornSide, "snapshot", stale_snapshot)
+    before = harness.class_counts("selftest")
+    assert run_case([0xE0901002], STATE, "adds", cls="selftest").status == "compared"
+    assert harness.unicorn_side() is not stale
+    assert harness.STATS["selftest"]["mismatch on the reused unicorn only"] == (
+        before["mismatch on the reused unicorn only"] + 1)
+    assert harness.STATS["selftest"]["mismatch"] == before["mismatch"]
+
+
+def test_a_mismatch_on_a_fresh_unicorn_too_still_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rerun compares as strictly: a difference a clean unicorn also shows is a failure."""
+    monkeypatch.setattr(harness.UnicornSide, "snapshot",
+                        lambda self, trap: harness.Snapshot([0] * 16, 0, trap))
+    before = harness.class_counts("selftest")
+    with pytest.raises(Mismatch):
+        run_case([0xE0901002], STATE, "adds", cls="selftest")
+    assert harness.STATS["selftest"]["mismatch"] == before["mismatch"] + 1

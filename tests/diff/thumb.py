@@ -99,23 +99,27 @@ def _insn_starts(hws: Sequence[int]) -> List[int]:
 
 def run_thumb(hws: Sequence[int], state: State, desc: str, cls: str, steps: Optional[int] = None) -> Result:
     """Run Thumb code from ``state`` in both emulators, comparing registers, flags, ITSTATE and memory."""
+    record(cls, "generated")
+    return h.against_clean_unicorn(cls, lambda us: _compare_thumb(hws, state, desc, cls, steps, us))
+
+
+def _compare_thumb(hws: Sequence[int], state: State, desc: str, cls: str, steps: Optional[int],
+                   us: h.UnicornSide) -> Result:
+    """One run of :func:`run_thumb` against ``us``."""
     from unicorn.arm_const import UC_ARM_REG_CPSR, UC_ARM_REG_PC
 
     starts = _insn_starts(hws)
     n = len(starts) if steps is None else steps
     ram = image(hws, state)
-    us = h.unicorn_side()
     us.setup(ram, state)
     us.uc.reg_write(UC_ARM_REG_CPSR, state.cpsr() | 0x20)
     us.uc.reg_write(UC_ARM_REG_PC, CODE)
     aside = ArmsimSide(ram, state)
     aside.m.cpu.T = 1
-    record(cls, "generated")
     it = 0
     thumb = 1
 
     def fail(step: int, lines: List[str]) -> None:
-        record(cls, "mismatch")
         listing = []
         for k, i in enumerate(starts):
             w = hws[i] if not t32.is_32bit(hws[i]) else (hws[i] << 16) | hws[i + 1]
