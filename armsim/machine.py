@@ -214,8 +214,9 @@ class Machine:
                              exceptions=lambda: sum(exc_counts.values()))
         if self.timing.level != "off":
             self.engine.decorate = self.timing.decorator(self._cpu.regs)
-            # The pipeline level's scoreboard sees each instruction issue: no translated blocks.
-            self.engine.per_instruction = self.timing.pipeline is not None
+            # Translated blocks run the pipeline level's timing after each instruction's body
+            # (armsim.exec.blocks); the L1 caches' lookups run on the interpreter's ops.
+            self.engine.per_instruction = self.timing.pipeline is not None and caches
         # C12: the Performance Monitors count from the timing model; the CP15 PMU rows reach them.
         self.pmu = PMU(self.profile, self.timing)
         self.system = SystemCoprocessors(self.profile, self.bus, self.engine.flush, self.pmu)

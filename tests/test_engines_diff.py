@@ -474,8 +474,9 @@ def test_ram_accesses_are_inline_and_precise() -> None:
 # -- translated-block specifics: timing charged at exits, self-loops, registers in locals ----------
 
 
-def _timed_machine(engine: Any, image: bytes, regs: List[int], iterations: int, timing: str) -> Machine:
-    m = Machine(stdout=False, stderr=False, engine=engine, timing=timing, ram=(0, RAM))
+def _timed_machine(engine: Any, image: bytes, regs: List[int], iterations: int, timing: str,
+                   caches: bool = False) -> Machine:
+    m = Machine(stdout=False, stderr=False, engine=engine, timing=timing, caches=caches, ram=(0, RAM))
     m._mem.load(0, image)
     for r, v in enumerate(regs):
         m.cpu.regs[r] = v
@@ -486,31 +487,39 @@ def _timed_machine(engine: Any, image: bytes, regs: List[int], iterations: int, 
     return m
 
 
-def test_pipeline_level_runs_on_the_interpreter() -> None:
-    """The pipeline level's scoreboard follows every instruction: the block engine translates nothing
-    there and gives the interpreter's cycles; at the fast level the same loop is translated."""
-    body = [_dp_imm(AL, 4, 0, 2, 2, 1), _dp_imm(AL, 2, 0, 3, 3, 1)]
+def test_pipeline_level_is_translated_except_with_caches() -> None:
+    """The pipeline level's timing runs inside translated blocks (spliced after each instruction's
+    body, the scoreboard's clock in the block's locals) with the interpreter's cycles and breakdown;
+    with the L1 caches on (their lookups read the address before the op) the block engine runs the
+    interpreter's ops."""
+    body = [_dp_imm(AL, 4, 0, 2, 2, 1), _dp_imm(AL, 2, 0, 3, 3, 1), 0xE0040392,  # MUL r4, r2, r3
+            _dp_reg(AL, 4, 0, 4, 5, 0, 0, 4), _ldr_str(AL, 1, 0, 11, 6, 0), _dp_reg(AL, 4, 0, 6, 6, 0, 0, 6)]
     image, n = _image(body, 50)
     seen = {}
-    for timing in ("fast", "pipeline"):
+    for timing, caches in (("fast", False), ("pipeline", False), ("pipeline", True)):
         for name, engine in (("interp", "interp"), ("block", lambda ctx: BlockEngine(ctx, hot=0))):
-            m = _timed_machine(engine, image, [0] * 9, n, timing)
+            m = _timed_machine(engine, image, [0] * 9, n, timing, caches)
             m.engine.run(2000)
-            seen[timing, name] = (m.timing.instructions, m.timing.cycles)
+            seen[timing, caches, name] = (m.timing.instructions, m.timing.cycles, m.timing.breakdown())
             if name == "block":
                 assert isinstance(m.engine, BlockEngine)
-                assert (m.engine.translations > 0) == (timing == "fast")
-    assert seen["pipeline", "interp"] == seen["pipeline", "block"]
-    assert seen["fast", "interp"] == seen["fast", "block"]
+                assert (m.engine.translations > 0) == (not caches)
+                if timing == "pipeline" and not caches:
+                    src = block_source(m.engine.binfo[CODE])[0]
+                    assert "now_ = TST_[0]" in src and "TRD_[" in src, src
+        assert seen[timing, caches, "interp"] == seen[timing, caches, "block"]
+    assert seen["pipeline", False, "block"][2]["interlock"] > 0  # the load-use and multiply chains stall
 
 
 @settings(max_examples=profile_examples(25, 200))
-@given(programs(), st.integers(1, 12), st.just("fast"))
+@given(programs(), st.integers(1, 12), st.sampled_from(["fast", "pipeline"]))
 def test_generated_loops_same_cycles_on_both_engines(prog: Tuple[List[int], List[int]], iterations: int,
                                                       timing: str) -> None:
     """A translated block charges the static costs of its instructions at its exits, and those of the
-    instructions up to an abort, UNDEFINED or semihosting call mid-block when it raises: cycles and their
-    breakdown are the interpreter's after every run (here cut into short runs, so limits fall mid-block)."""
+    instructions up to an abort, UNDEFINED or semihosting call mid-block when it raises; at the pipeline
+    level it runs each instruction's timing after its body and leaves the scoreboard's clock as the
+    interpreter's ops would: cycles and their breakdown are the interpreter's after every run (here cut
+    into short runs, so limits fall mid-block)."""
     body, regs = prog
     image, n = _image(body, iterations)
     limit = 40 * (len(body) + 6) * iterations + 50

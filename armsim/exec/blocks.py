@@ -52,6 +52,7 @@ from armsim.memory import MemoryFault, RamWindow
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind
 from armsim.timing.model import timed_charge
+from armsim.timing.pipeline import CARRIED, timing_lines, timing_parts
 
 BlockFn = Callable[[int], Tuple[int, int]]  # (instructions left) -> (next key, executed)
 Pending = Tuple[Tuple[int, int], ...]  # (timing category, cycles) not yet charged
@@ -82,7 +83,7 @@ class Block:
     """A basic block: its instructions' keys and ops, and (once translated) its function."""
 
     __slots__ = ("acc", "code", "end", "key", "keys", "line_dirty", "line_index", "line_pending", "nxts", "ops",
-                 "runs", "start", "where")
+                 "runs", "start", "tst", "where")
 
     def __init__(self, key: int, keys: List[int], ops: List[Op], nxts: List[int], end: int) -> None:
         self.key = key
@@ -98,6 +99,7 @@ class Block:
         self.line_pending: Dict[int, Pending] = {}
         self.line_dirty: Dict[int, Tuple[int, ...]] = {}
         self.acc: Optional[List[int]] = None
+        self.tst: Optional[List[int]] = None  # the pipeline level's state list (its first two carried in locals)
 
     def _frame(self, exc: BaseException) -> Tuple[Optional[FrameType], int]:
         """The translated function's frame ``exc`` left and its line (None: raised while cold)."""
@@ -139,6 +141,13 @@ class Block:
         if acc is not None:
             for c, v in self.line_pending.get(line, ()):
                 acc[c] += v
+        tst = self.tst
+        if tst is not None:
+            # The pipeline level's clock and group as the instructions before the raising one left them.
+            loc = frame.f_locals
+            if CARRIED[0] in loc:
+                tst[0] = loc[CARRIED[0]]
+                tst[1] = loc[CARRIED[1]]
 
 
 def _literal(v: Any) -> Optional[str]:
@@ -241,12 +250,50 @@ def unwrap(op: Op) -> Tuple[Op, Optional[List[int]], int, int]:
     """``(op to inline or call, timing acc or None, category, extra cycles)`` of a decoded op.
 
     An op the fast timing level wrapped (:func:`armsim.timing.model.timed_charge`) whose inner
-    op has a template is inlined, its charge summed by the block; any other op is used as is.
+    op has a template is inlined, its charge summed by the block; an op the pipeline level wrapped
+    (:func:`pipeline_unwrap`) gives its inner op; any other op is used as is.
     """
     tc = timed_charge(op)
     if tc is not None and template_of(tc[0]) is not None:
         return tc
+    pp = pipeline_unwrap(op)
+    if pp is not None:
+        return pp[0], None, 0, 0
     return op, None, 0, 0
+
+
+# Names a block binds for the pipeline's shared state (timing lines name them ``st``, ``ready`` ...).
+_TIMING_SHARED = {"st": "TST_", "ready": "TRD_", "cat": "TCAT_", "ctr": "TCTR_", "btb": "TBTB_", "ras": "TRAS_"}
+_TIMING_LINES: Dict[Tuple[Any, ...], List[str]] = {}
+
+
+def pipeline_unwrap(op: Op) -> Optional[Tuple[Op, List[str], Dict[str, Any]]]:
+    """``(inner op, timing lines, names they bind)`` of an op the pipeline level wrapped whose inner
+    op has a template and whose timing a block can run after its body (no cache lookups: the
+    D-cache address is read before the op); None otherwise (the op is called whole).
+
+    The lines are :func:`armsim.timing.pipeline.timing_lines` with the instruction's constants as
+    literals and the pipeline's lists as the names of ``_TIMING_SHARED``; they read ``nxt`` and
+    carry ``now_``/``grp_`` (:data:`~armsim.timing.pipeline.CARRIED`) in the block's locals.
+    """
+    parts = timing_parts(op)
+    if parts is None:
+        return None
+    inner, shape, consts = parts
+    if template_of(inner) is None or shape[9] or shape[10]:  # use_i / use_d
+        return None
+    ints = tuple(sorted((k, v) for k, v in consts.items() if type(v) is int))
+    key = (shape, ints)
+    lines = _TIMING_LINES.get(key)
+    if lines is None:
+        subst: Dict[str, str] = {k: (repr(v) if v >= 0 else f"({v!r})") for k, v in ints}
+        subst.update(_TIMING_SHARED)
+        lines = [_IDENT.sub(lambda m: subst.get(m.group(0), m.group(0)), ln) for ln in timing_lines(shape)]
+        if len(_TIMING_LINES) > 1 << 14:
+            _TIMING_LINES.clear()
+        _TIMING_LINES[key] = lines
+    names = {_TIMING_SHARED[k]: v for k, v in consts.items() if k in _TIMING_SHARED}
+    return inner, lines, names
 
 
 def _charges(pad: str, pend: Dict[int, int]) -> List[str]:
@@ -264,6 +311,7 @@ _PURE_CALLS = frozenset(("rd", "wr", "mem"))
 
 
 _PLAIN = re.compile(r"(?:R\d+|regs\[\d+\])$")  # a register: a 32-bit value
+_NXT = re.compile(r"\bnxt\b")
 
 
 def _close(line: str, at: int) -> int:
@@ -539,12 +587,21 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     used: Set[int] = set()
     assigned: Set[int] = set()
     loops = False  # a local branch back to the block's start: the body runs in a loop
+    # Each instruction's pipeline-level timing lines (None: untimed, or timed inside its called op).
+    tlines: List[Optional[List[str]]] = []
     for idx, dop in enumerate(block.ops):
         op, acc, cat, extra = unwrap(dop)
         if acc is not None:
             bind["acc"] = acc
         tpl = template_of(op)
         lines, local = localised_lines(tpl, idx, bind) if tpl is not None else ([], False)
+        pp = pipeline_unwrap(dop) if tpl is not None else None
+        if pp is not None:
+            bind.update(pp[2])
+            tlines.append([_REG_SLOT.sub(lambda m: "R" + m.group(1) if m.group(1).isdigit() else m.group(0), ln)
+                           for ln in pp[1]] if local else pp[1])
+        else:
+            tlines.append(None)
         # Whether a store into code is only seen through ``S_`` (every store of the body inlined).
         flagged = False
         mems = _mem_slots(tpl, idx, window) if tpl is not None and window is not None else {}
@@ -559,6 +616,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         drop_dead_flags(plan)
     for idx, (_, _, _, _, lines, local, _) in enumerate(plan):
         if local:
+            for ln in tlines[idx] or ():
+                used |= _locals_of(ln)
             for ln in lines:
                 used |= _locals_of(ln)
                 st = ln.lstrip()
@@ -582,7 +641,12 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     none: Dict[int, int] = {}
     clean: Dirty = ()
     reread = [f"{name(i)} = {state(i)}" for i in order]
-    entry = list(reread) + (["N_ = 0"] if loops else []) + (["S_ = 0"] if any_inline_store else [])
+    # The pipeline level: its clock and group in locals, written back at exits and before called ops.
+    timed = any(t is not None for t in tlines)
+    now, grp = CARRIED
+    tread = [f"{now} = TST_[0]", f"{grp} = TST_[1]"] if timed else []
+    twrite = [f"TST_[0] = {now}", f"TST_[1] = {grp}"] if timed else []
+    entry = list(reread) + tread + (["N_ = 0"] if loops else []) + (["S_ = 0"] if any_inline_store else [])
     pending: Dict[int, int] = {}
     # In a loop, any register the body assigns may differ from the state from the second pass on.
     dirty: Set[int] = set(assigned) if loops else set()
@@ -592,6 +656,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         """Write back the dirty locals and make the pending charges, before an exit or a call."""
         body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
         body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
+        body.extend((pad + ln, idx, none, clean) for ln in twrite)
 
     for idx, (op, cat, extra, tpl, lines, local, flagged) in enumerate(plan):
         nxt = block.nxts[idx]
@@ -609,7 +674,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
             if idx == last:
                 body.append((f"return p, {total}{count}", idx, none, clean))
             else:
-                body += [(ln, idx, none, clean) for ln in reread]
+                # The op (a pipeline-timed one among them) may have moved the clock: read it again.
+                body += [(ln, idx, none, clean) for ln in reread + tread]
             continue
         own = dict(pending)
         if extra:
@@ -618,16 +684,24 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         if falls:
             lines = lines[:-1]
             nxt = tpl.slots["nxt"]
+        tl = tlines[idx]
         for line in lines:
             stripped = line.lstrip()
             if stripped.startswith("return "):
                 pad = line[: len(line) - len(stripped)]
-                if local and loops and idx == last and stripped[7:].strip("() ") == str(block.key):
+                expr = stripped[7:]
+                if tl is not None:
+                    # The pipeline level times the instruction on the way out, with the key it left for.
+                    body.append((f"{pad}nxt = ({expr})", idx, own, dirty_t))
+                    body.extend((pad + ln, idx, own, dirty_t) for ln in tl)
+                    stripped = "return nxt"
+                if local and loops and idx == last and expr.strip("() ") == str(block.key):
                     # Back to the start: the next pass, while a whole pass fits the budget.
                     body.extend((ln, idx, none, clean) for ln in _charges(pad, own))
                     body += [(f"{pad}N_ += {count}", idx, none, clean),
                              (f"{pad}if N_ + {size} > left:", idx, none, clean)]
                     body.extend((f"{pad}    {state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
+                    body.extend((f"{pad}    {ln}", idx, none, clean) for ln in twrite)
                     body += [(f"{pad}    return {block.key}, N_", idx, none, clean),
                              (f"{pad}continue", idx, none, clean)]
                     continue
@@ -644,6 +718,10 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         pending = own
         if not falls:
             continue
+        if tl is not None:
+            # Fell through: the timing lines with the next key known.
+            fall = str(nxt)
+            body.extend((_NXT.sub(fall, ln), idx, own, dirty_t) for ln in tl)
         if tpl.stores:
             body += [("if S_:" if flagged else "if stale[0]:", idx, own, dirty_t),
                      ("    stale[0] = 0", idx, own, clean)]
@@ -803,6 +881,7 @@ class BlockEngine(Engine):
         blk.line_pending = line_pending
         blk.line_dirty = line_dirty
         blk.acc = bind.get("acc")
+        blk.tst = bind.get("TST_")
         if self.binfo.get(blk.key) is blk:
             self.blocks[blk.key] = (fn, len(blk.ops))
         self.translations += 1

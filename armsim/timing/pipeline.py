@@ -47,6 +47,7 @@ per shape; the closure wraps the op and keeps state in a few lists.
 
 from __future__ import annotations
 
+from types import CodeType
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from armsim.timing.costs import FLAGS, CostClass, Flow, OpCost
@@ -183,69 +184,86 @@ class Pipeline:
 _FACTORIES: Dict[Tuple[Any, ...], Callable[[Dict[str, Any]], Op]] = {}
 
 
-def timing_source(shape: Tuple[Any, ...]) -> str:
-    """The generated source of one timing-closure shape (for reading and tests)."""
+# The timing body's names: ``nxt`` (the key the instruction went to) and ``a`` (the D-cache address) are
+# its inputs; ``now_`` (the current group's issue cycle) and ``grp_`` (its occupancy) carry from one
+# instruction to the next (the closure keeps them in ``st[0]``/``st[1]``; a translated block in locals);
+# ``t``, ``c``, ``k``, ``pr``, ``c0``, ``g0``, ``start``, ``ln``, ``hit`` are its temporaries; the rest are
+# :data:`_NAMES`, the constants of one instruction and the pipeline's shared lists.
+CARRIED = ("now_", "grp_")
+
+
+def timing_lines(shape: Tuple[Any, ...]) -> List[str]:
+    """The timing of one instruction of ``shape``, after it executed: the one definition of the
+    pipeline level, run by the per-instruction closure (:func:`timing_source`) and spliced after
+    the instruction's body in a translated block (armsim.exec.blocks)."""
     nsrc, ndst, multi, divide, second, last, serialise, flow, conditional, use_i, use_d = shape
-    L: List[str] = ["def timed():"]
-    if use_d:
-        L.append("    a = ea()")
-    L.append("    nxt = op()")
-    L.append("    now = st[0]")
-    L.append("    g = st[1]")
-    if use_i:
-        L += ["    if st[4] != ILINE:",
-              "        st[4] = ILINE",
-              "        if not ic(ILINE):",
-              "            cat[3] += MISS_I",
-              "            now += MISS_I",
-              "            g = BASE"]
-    L.append("    n = g + INC")
-    if second:
-        L.append("    if n & OVF:")
-    else:
-        L.append("    if n & OVF or g != BASE:")
-    L += ["        now += 1", "        n = BASE + INC"]
-    if nsrc:
-        L.append("    t = ready[S0]")
-        for i in range(1, nsrc):
-            L += [f"    if ready[S{i}] > t:", f"        t = ready[S{i}]"]
-        L += ["    if t > now:", "        cat[1] += t - now", "        now = t", "        n = BASE + INC"]
+    L: List[str] = []
     if serialise:
-        L += ["    t = max(ready)",
-              "    if t > now:",
-              "        cat[SER] += t - now",
-              "        now = t",
-              "    if g != BASE and now == st[0]:",
-              "        now += 1",
-              "    cat[SER] += K - 1",
-              "    start = now",
-              "    now += K - 1",
-              "    n = FULL"]
-    else:
-        L.append("    start = now")
+        L += ["c0 = now_", "g0 = grp_"]  # the group it would join, before it opens its own
+    if use_i:
+        L += ["if st[4] != ILINE:",
+              "    st[4] = ILINE",
+              "    if not ic(ILINE):",
+              "        cat[3] += MISS_I",
+              "        now_ += MISS_I",
+              "        grp_ = BASE"]
+    if second:
+        L += ["grp_ += INC",
+              "if grp_ & OVF:",
+              "    now_ += 1",
+              "    grp_ = BASE + INC"]
+    else:  # first in its group only: a non-empty group closes
+        L += ["if grp_ != BASE or BASE + INC & OVF:",
+              "    now_ += 1",
+              "grp_ = BASE + INC"]
+    if nsrc == 1:
+        L += ["if ready[S0] > now_:",
+              "    cat[1] += ready[S0] - now_",
+              "    now_ = ready[S0]",
+              "    grp_ = BASE + INC"]
+    elif nsrc:
+        L.append("t = ready[S0]")
+        for i in range(1, nsrc):
+            L += [f"if ready[S{i}] > t:", f"    t = ready[S{i}]"]
+        L += ["if t > now_:", "    cat[1] += t - now_", "    now_ = t", "    grp_ = BASE + INC"]
+    # The issue cycle of the result's producer differs from the group's only when issue holds.
+    at = "start" if serialise or use_d or multi or divide else "now_"
+    if serialise:
+        L += ["t = max(ready)",
+              "if t > now_:",
+              "    cat[SER] += t - now_",
+              "    now_ = t",
+              "if g0 != BASE and now_ == c0:",
+              "    now_ += 1",
+              "cat[SER] += K - 1",
+              "start = now_",
+              "now_ += K - 1",
+              "grp_ = FULL"]
+    elif at == "start":
+        L.append("start = now_")
     if use_d:
-        L += ["    ln = a >> DSHIFT",
-              "    hit = dc(ln)",
-              "    if ((a + NB - 1) & 0xFFFFFFFF) >> DSHIFT != ln and not dc(ln + 1):",
-              "        hit = False",
-              "    if not hit:",
-              "        cat[3] += MISS_D",
-              "        now += MISS_D",
-              "        start += MISS_D",
-              "        n = FULL"]
+        L += ["ln = a >> DSHIFT",
+              "hit = dc(ln)",
+              "if ((a + NB - 1) & 0xFFFFFFFF) >> DSHIFT != ln and not dc(ln + 1):",
+              "    hit = False",
+              "if not hit:",
+              "    cat[3] += MISS_D",
+              "    now_ += MISS_D",
+              "    start += MISS_D",
+              "    grp_ = FULL"]
     if multi:
-        L += ["    now += K - 1", "    n = FULL"]
+        L += ["now_ += K - 1", "grp_ = FULL"]
     if divide:
-        L += ["    k = DIVB + (regs[D0].bit_length() + DIVR - 1) // DIVR",
-              "    now += k - 1",
-              "    n = FULL"]
+        L += ["k = DIVB + (regs[D0].bit_length() + DIVR - 1) // DIVR",
+              "now_ += k - 1",
+              "grp_ = FULL"]
     for i in range(ndst):
         if divide:
-            L.append(f"    ready[D{i}] = start + k")
+            L.append(f"ready[D{i}] = start + k")
         else:
-            L.append(f"    ready[D{i}] = start + LAT")
+            L.append(f"ready[D{i}] = {at} + LAT")
     if last:
-        L.append("    n = FULL")
+        L.append("grp_ = FULL")
     f = Flow(flow)
     if f in (Flow.DIRECT, Flow.CALL, Flow.RETURN, Flow.INDIRECT):
         body: List[str] = []
@@ -257,45 +275,55 @@ def timing_source(shape: Tuple[Any, ...]) -> str:
         elif f == Flow.RETURN:
             body += ["if st[2] > st[3]:",
                      "    st[2] -= 1",
-                     "    p = ras[st[2] % R]",
+                     "    pr = ras[st[2] % R]",
                      "else:",
-                     "    p = -1",
-                     "if p != nxt:",
+                     "    pr = -1",
+                     "if pr != nxt:",
                      "    cat[2] += PEN",
-                     "    now += PEN"]
+                     "    now_ += PEN"]
         elif f == Flow.INDIRECT:
-            body += ["p = btb[BIDX]",
+            body += ["pr = btb[BIDX]",
                      "btb[BIDX] = nxt",
-                     "if p != nxt:",
+                     "if pr != nxt:",
                      "    cat[2] += PEN",
-                     "    now += PEN"]
-        body.append("n = FULL")
+                     "    now_ += PEN"]
+        body.append("grp_ = FULL")
         if conditional:
-            L += ["    c = ctr[PIDX]",
-                  "    if nxt != FALL:",
-                  "        if c < 3:",
-                  "            ctr[PIDX] = c + 1",
-                  "        if c < 2:",
-                  "            cat[2] += PEN",
-                  "            now += PEN"]
+            L += ["c = ctr[PIDX]",
+                  "if nxt != FALL:",
+                  "    if c < 3:",
+                  "        ctr[PIDX] = c + 1",
+                  "    if c < 2:",
+                  "        cat[2] += PEN",
+                  "        now_ += PEN"]
             if f in (Flow.RETURN, Flow.INDIRECT):
                 # A wrong direction already cost the refill; the target check applies when it was right.
-                L += ["        else:"] + ["            " + b for b in body if not b.startswith("n = ")]
-                L += ["        n = FULL"]
+                L += ["    else:"] + ["        " + b for b in body if not b.startswith("grp_ = ")]
+                L += ["    grp_ = FULL"]
             else:
-                L += ["        " + b for b in body]
-            L += ["    else:",
-                  "        if c > 0:",
-                  "            ctr[PIDX] = c - 1",
-                  "        if c >= 2:",
-                  "            cat[2] += PEN",
-                  "            now += PEN",
-                  "            n = FULL"]
+                L += ["    " + b for b in body]
+            L += ["else:",
+                  "    if c > 0:",
+                  "        ctr[PIDX] = c - 1",
+                  "    if c >= 2:",
+                  "        cat[2] += PEN",
+                  "        now_ += PEN",
+                  "        grp_ = FULL"]
         else:
-            L += ["    " + b for b in body]
+            L += body
     elif f == Flow.EXCEPTION:
-        L.append("    n = FULL")
-    L += ["    st[0] = now", "    st[1] = n", "    return nxt"]
+        L.append("grp_ = FULL")
+    return L
+
+
+def timing_source(shape: Tuple[Any, ...]) -> str:
+    """The per-instruction closure of one shape: the op, then :func:`timing_lines` on ``st``."""
+    L: List[str] = ["def timed():"]
+    if shape[10]:  # use_d: the address from the operands before the op changes them
+        L.append("    a = ea()")
+    L += ["    nxt = op()", "    now_ = st[0]", "    grp_ = st[1]"]
+    L += ["    " + ln for ln in timing_lines(shape)]
+    L += ["    st[0] = now_", "    st[1] = grp_", "    return nxt"]
     return "\n".join(L) + "\n"
 
 
@@ -309,6 +337,8 @@ def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
         ns: Dict[str, Any] = {}
         exec(compile(src, f"<timing {shape}>", "exec"), ns)
         make = ns["make"]
+        timed_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType) and c.co_name == "timed")
+        _SHAPE_OF[timed_code] = shape
 
         def fn(consts: Dict[str, Any], _make: Any = make, _names: Tuple[str, ...] = tuple(names)) -> Op:
             op: Op = _make(**{k: consts[k] for k in _names})
@@ -318,9 +348,29 @@ def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
     return fn
 
 
+# The code of each shape's closure -> its shape (what :func:`timing_parts` reads back).
+_SHAPE_OF: Dict[CodeType, Tuple[Any, ...]] = {}
+
+
+def timing_parts(op: Op) -> Optional[Tuple[Op, Tuple[Any, ...], Dict[str, Any]]]:
+    """``(inner op, shape, constants)`` of an op the pipeline level wrapped, else None.
+
+    Read from the closure (translation time only), so wrapping sets no attributes; a translated
+    block splices ``timing_lines(shape)`` with the constants after the inner op's body.
+    """
+    code = getattr(op, "__code__", None)
+    shape = _SHAPE_OF.get(code) if code is not None else None
+    if shape is None:
+        return None
+    assert code is not None
+    consts = {name: cell.cell_contents for name, cell in zip(code.co_freevars, op.__closure__ or ())}
+    return consts["op"], shape, consts
+
+
 _NAMES = ("op", "st", "ready", "cat", "INC", "BASE", "OVF", "FULL", "LAT", "K", "FALL", "PEN", "ctr", "PIDX",
           "btb", "BIDX", "ras", "R", "SER", "regs", "ILINE", "ic", "MISS_I", "ea", "dc", "DSHIFT", "NB", "MISS_D",
           "DIVB", "DIVR")
 
 
-__all__ = ["CACHE", "EXCEPTION", "INTERLOCK", "MISPREDICT", "SERIALISE", "Cache", "Pipeline", "timing_source"]
+__all__ = ["CACHE", "CARRIED", "EXCEPTION", "INTERLOCK", "MISPREDICT", "SERIALISE", "Cache", "Pipeline", "timing_lines",
+           "timing_parts", "timing_source"]
