@@ -83,7 +83,7 @@ class Block:
     """A basic block: its instructions' keys and ops, and (once translated) its function."""
 
     __slots__ = ("acc", "code", "end", "key", "keys", "line_dirty", "line_index", "line_pending", "nxts", "ops",
-                 "runs", "start", "tst", "where")
+                 "runs", "start", "tready", "tst", "where")
 
     def __init__(self, key: int, keys: List[int], ops: List[Op], nxts: List[int], end: int) -> None:
         self.key = key
@@ -100,6 +100,7 @@ class Block:
         self.line_dirty: Dict[int, Tuple[int, ...]] = {}
         self.acc: Optional[List[int]] = None
         self.tst: Optional[List[int]] = None  # the pipeline level's state list (its first two carried in locals)
+        self.tready: Optional[List[int]] = None  # its scoreboard (entries the block writes carried in locals)
 
     def _frame(self, exc: BaseException) -> Tuple[Optional[FrameType], int]:
         """The translated function's frame ``exc`` left and its line (None: raised while cold)."""
@@ -148,6 +149,11 @@ class Block:
             if CARRIED[0] in loc:
                 tst[0] = loc[CARRIED[0]]
                 tst[1] = loc[CARRIED[1]]
+            ready = self.tready
+            if ready is not None:
+                for k, v in loc.items():
+                    if k.startswith("RDY"):  # a ready cycle held in a local holds the latest value
+                        ready[int(k[3:])] = v
 
 
 def _literal(v: Any) -> Optional[str]:
@@ -256,9 +262,9 @@ def unwrap(op: Op) -> Tuple[Op, Optional[List[int]], int, int]:
     tc = timed_charge(op)
     if tc is not None and template_of(tc[0]) is not None:
         return tc
-    pp = pipeline_unwrap(op)
-    if pp is not None:
-        return pp[0], None, 0, 0
+    parts = timing_parts(op)
+    if parts is not None and template_of(parts[0]) is not None and not (parts[1][9] or parts[1][10]):
+        return parts[0], None, 0, 0  # as pipeline_unwrap
     return op, None, 0, 0
 
 
@@ -267,33 +273,62 @@ _TIMING_SHARED = {"st": "TST_", "ready": "TRD_", "cat": "TCAT_", "ctr": "TCTR_",
 _TIMING_LINES: Dict[Tuple[Any, ...], List[str]] = {}
 
 
-def pipeline_unwrap(op: Op) -> Optional[Tuple[Op, List[str], Dict[str, Any]]]:
-    """``(inner op, timing lines, names they bind)`` of an op the pipeline level wrapped whose inner
-    op has a template and whose timing a block can run after its body (no cache lookups: the
-    D-cache address is read before the op); None otherwise (the op is called whole).
+class PipeTime:
+    """One instruction's pipeline-level timing as a translated block splices it after the body.
 
-    The lines are :func:`armsim.timing.pipeline.timing_lines` with the instruction's constants as
-    literals and the pipeline's lists as the names of ``_TIMING_SHARED``; they read ``nxt`` and
-    carry ``now_``/``grp_`` (:data:`~armsim.timing.pipeline.CARRIED`) in the block's locals.
+    The lines are :func:`armsim.timing.pipeline.timing_lines` (the definition the per-instruction
+    closure runs) with the instruction's constants as literals and the pipeline's lists as the
+    names of ``_TIMING_SHARED``; they read ``nxt`` and carry ``now_``/``grp_``
+    (:data:`~armsim.timing.pipeline.CARRIED`) in the block's locals.
     """
+
+    __slots__ = ("dsts", "ints", "names", "serialise", "shape", "srcs")
+
+    def __init__(self, shape: Tuple[Any, ...], consts: Dict[str, Any]) -> None:
+        self.shape = shape
+        self.srcs: Tuple[int, ...] = tuple(consts[f"S{i}"] for i in range(shape[0]))
+        self.dsts: Tuple[int, ...] = tuple(consts[f"D{i}"] for i in range(shape[1]))
+        self.ints = {k: v for k, v in consts.items() if type(v) is int and not (k[0] == "S" and k[1:].isdigit())}
+        self.names = {_TIMING_SHARED[k]: v for k, v in consts.items() if k in _TIMING_SHARED}
+        self.serialise = bool(shape[6])  # reads the whole scoreboard (max(ready))
+
+    def lines(self, known: Set[int]) -> List[str]:
+        """The lines, without the readiness checks of the sources in ``known``; then ``known`` as after them.
+
+        ``known``: the registers whose ready cycle is at most the clock.  The clock never goes back,
+        so once an instruction waited for a source, a later check of it (before anything writes it)
+        cannot stall: leaving it out changes no cycle.
+        """
+        srcs = [r for r in self.srcs if r not in known]
+        ints = dict(self.ints)
+        for i, r in enumerate(srcs):
+            ints[f"S{i}"] = r
+        shape = (len(srcs), *self.shape[1:])
+        key = (shape, tuple(sorted(ints.items())))
+        got = _TIMING_LINES.get(key)
+        if got is None:
+            subst: Dict[str, str] = {k: (repr(v) if v >= 0 else f"({v!r})") for k, v in ints.items()}
+            subst.update(_TIMING_SHARED)
+            got = [_IDENT.sub(lambda m: subst.get(m.group(0), m.group(0)), ln) for ln in timing_lines(shape)]
+            if len(_TIMING_LINES) > 1 << 14:
+                _TIMING_LINES.clear()
+            _TIMING_LINES[key] = got
+        known.update(self.srcs)
+        known.difference_update(self.dsts)
+        return got
+
+
+def pipeline_unwrap(op: Op) -> Optional[Tuple[Op, PipeTime]]:
+    """``(inner op, its timing)`` of an op the pipeline level wrapped whose inner op has a template and
+    whose timing a block can run after its body (no cache lookups: the D-cache address is read
+    before the op); None otherwise (the op is called whole)."""
     parts = timing_parts(op)
     if parts is None:
         return None
     inner, shape, consts = parts
     if template_of(inner) is None or shape[9] or shape[10]:  # use_i / use_d
         return None
-    ints = tuple(sorted((k, v) for k, v in consts.items() if type(v) is int))
-    key = (shape, ints)
-    lines = _TIMING_LINES.get(key)
-    if lines is None:
-        subst: Dict[str, str] = {k: (repr(v) if v >= 0 else f"({v!r})") for k, v in ints}
-        subst.update(_TIMING_SHARED)
-        lines = [_IDENT.sub(lambda m: subst.get(m.group(0), m.group(0)), ln) for ln in timing_lines(shape)]
-        if len(_TIMING_LINES) > 1 << 14:
-            _TIMING_LINES.clear()
-        _TIMING_LINES[key] = lines
-    names = {_TIMING_SHARED[k]: v for k, v in consts.items() if k in _TIMING_SHARED}
-    return inner, lines, names
+    return inner, PipeTime(shape, consts)
 
 
 def _charges(pad: str, pend: Dict[int, int]) -> List[str]:
@@ -312,6 +347,8 @@ _PURE_CALLS = frozenset(("rd", "wr", "mem"))
 
 _PLAIN = re.compile(r"(?:R\d+|regs\[\d+\])$")  # a register: a 32-bit value
 _NXT = re.compile(r"\bnxt\b")
+_RDY = re.compile(r"\bTRD_\[(\d+)\]")  # a ready cycle of the pipeline's scoreboard (a literal index)
+_RDY_DEF = re.compile(r"^(\s*)TRD_\[(\d+)\] = (.*)$")
 
 
 def _close(line: str, at: int) -> int:
@@ -587,8 +624,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     used: Set[int] = set()
     assigned: Set[int] = set()
     loops = False  # a local branch back to the block's start: the body runs in a loop
-    # Each instruction's pipeline-level timing lines (None: untimed, or timed inside its called op).
-    tlines: List[Optional[List[str]]] = []
+    # Each instruction's pipeline-level timing (None: untimed, or timed inside its called op).
+    ptimes: List[Optional[PipeTime]] = []
     for idx, dop in enumerate(block.ops):
         op, acc, cat, extra = unwrap(dop)
         if acc is not None:
@@ -597,11 +634,8 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         lines, local = localised_lines(tpl, idx, bind) if tpl is not None else ([], False)
         pp = pipeline_unwrap(dop) if tpl is not None else None
         if pp is not None:
-            bind.update(pp[2])
-            tlines.append([_REG_SLOT.sub(lambda m: "R" + m.group(1) if m.group(1).isdigit() else m.group(0), ln)
-                           for ln in pp[1]] if local else pp[1])
-        else:
-            tlines.append(None)
+            bind.update(pp[1].names)
+        ptimes.append(pp[1] if pp is not None else None)
         # Whether a store into code is only seen through ``S_`` (every store of the body inlined).
         flagged = False
         mems = _mem_slots(tpl, idx, window) if tpl is not None and window is not None else {}
@@ -616,8 +650,9 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         drop_dead_flags(plan)
     for idx, (_, _, _, _, lines, local, _) in enumerate(plan):
         if local:
-            for ln in tlines[idx] or ():
-                used |= _locals_of(ln)
+            pt = ptimes[idx]
+            if pt is not None and pt.shape[3]:  # a divide's timing reads its result
+                used |= set(pt.dsts)
             for ln in lines:
                 used |= _locals_of(ln)
                 st = ln.lstrip()
@@ -642,21 +677,56 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     clean: Dirty = ()
     reread = [f"{name(i)} = {state(i)}" for i in order]
     # The pipeline level: its clock and group in locals, written back at exits and before called ops.
-    timed = any(t is not None for t in tlines)
+    timed = any(t is not None for t in ptimes)
     now, grp = CARRIED
-    tread = [f"{now} = TST_[0]", f"{grp} = TST_[1]"] if timed else []
-    twrite = [f"TST_[0] = {now}", f"TST_[1] = {grp}"] if timed else []
-    entry = list(reread) + tread + (["N_ = 0"] if loops else []) + (["S_ = 0"] if any_inline_store else [])
+    # The ready cycles the block's timing writes live in locals ``RDY<k>`` from their first write
+    # (a looping block: from entry) to the exits; not in a block that reads the whole scoreboard.
+    # A looping block: those it reads too, loaded at entry.
+    rlocal = timed and not any(t.serialise for t in ptimes if t is not None)
+    written: Set[int] = set()
+    if rlocal and loops:
+        written = {r for t in ptimes if t is not None for r in t.srcs + t.dsts}
+    known: Set[int] = set()  # registers whose ready cycle is at most the clock (PipeTime.lines)
+
+    def tconv(pt: PipeTime, ws: Set[int], kn: Set[int], local: bool) -> List[str]:
+        """``pt``'s lines (its checks of ``kn`` left out) with the ready cycles of ``ws`` (updated by
+        its writes) as locals, and on locals (``local``) its ``regs[k]`` as ``Rk``."""
+        tl = pt.lines(kn)
+        if local and pt.shape[3]:
+            tl = [_REG_SLOT.sub(lambda m: "R" + m.group(1) if m.group(1).isdigit() else m.group(0), ln) for ln in tl]
+        if not rlocal:
+            return tl
+        out = []
+        for ln in tl:
+            m = _RDY_DEF.match(ln)
+            rhs = m.group(3) if m else ln
+            rhs = _RDY.sub(lambda r: f"RDY{r.group(1)}" if int(r.group(1)) in ws else r.group(0), rhs)
+            if m:
+                ws.add(int(m.group(2)))
+                out.append(f"{m.group(1)}RDY{m.group(2)} = {rhs}")
+            else:
+                out.append(rhs)
+        return out
+
+    def tread(ws: Set[int]) -> List[str]:
+        return ([f"{now} = TST_[0]", f"{grp} = TST_[1]"] + [f"RDY{k} = TRD_[{k}]" for k in sorted(ws)]
+                if timed else [])
+
+    def twrite(ws: Set[int]) -> List[str]:
+        return ([f"TST_[0] = {now}", f"TST_[1] = {grp}"] + [f"TRD_[{k}] = RDY{k}" for k in sorted(ws)]
+                if timed else [])
+
+    entry = list(reread) + tread(written) + (["N_ = 0"] if loops else []) + (["S_ = 0"] if any_inline_store else [])
     pending: Dict[int, int] = {}
     # In a loop, any register the body assigns may differ from the state from the second pass on.
     dirty: Set[int] = set(assigned) if loops else set()
     dirty_t: Dirty = tuple(sorted(dirty))  # ``dirty`` as recorded per line
 
-    def leave(pad: str, idx: int, pend: Dict[int, int]) -> None:
+    def leave(pad: str, idx: int, pend: Dict[int, int], ws: Optional[Set[int]] = None) -> None:
         """Write back the dirty locals and make the pending charges, before an exit or a call."""
         body.extend((f"{pad}{state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
         body.extend((ln, idx, none, clean) for ln in _charges(pad, pend))
-        body.extend((pad + ln, idx, none, clean) for ln in twrite)
+        body.extend((pad + ln, idx, none, clean) for ln in twrite(written if ws is None else ws))
 
     for idx, (op, cat, extra, tpl, lines, local, flagged) in enumerate(plan):
         nxt = block.nxts[idx]
@@ -671,11 +741,12 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
             bind[bname] = op
             body += [(f"p = {bname}()", idx, none, clean), (f"if p != {nxt} or stale[0]:", idx, none, clean),
                      ("    stale[0] = 0", idx, none, clean), (f"    return p, {total}{count}", idx, none, clean)]
+            known.clear()  # the op may have written ready cycles
             if idx == last:
                 body.append((f"return p, {total}{count}", idx, none, clean))
             else:
                 # The op (a pipeline-timed one among them) may have moved the clock: read it again.
-                body += [(ln, idx, none, clean) for ln in reread + tread]
+                body += [(ln, idx, none, clean) for ln in reread + tread(written)]
             continue
         own = dict(pending)
         if extra:
@@ -684,16 +755,18 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         if falls:
             lines = lines[:-1]
             nxt = tpl.slots["nxt"]
-        tl = tlines[idx]
+        tl = ptimes[idx]
         for line in lines:
             stripped = line.lstrip()
             if stripped.startswith("return "):
                 pad = line[: len(line) - len(stripped)]
                 expr = stripped[7:]
+                ws = written
                 if tl is not None:
                     # The pipeline level times the instruction on the way out, with the key it left for.
+                    ws = set(written)
                     body.append((f"{pad}nxt = ({expr})", idx, own, dirty_t))
-                    body.extend((pad + ln, idx, own, dirty_t) for ln in tl)
+                    body.extend((pad + ln, idx, own, dirty_t) for ln in tconv(tl, ws, set(known), local))
                     stripped = "return nxt"
                 if local and loops and idx == last and expr.strip("() ") == str(block.key):
                     # Back to the start: the next pass, while a whole pass fits the budget.
@@ -701,11 +774,11 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
                     body += [(f"{pad}N_ += {count}", idx, none, clean),
                              (f"{pad}if N_ + {size} > left:", idx, none, clean)]
                     body.extend((f"{pad}    {state(i)} = {name(i)}", idx, none, clean) for i in sorted(dirty))
-                    body.extend((f"{pad}    {ln}", idx, none, clean) for ln in twrite)
+                    body.extend((f"{pad}    {ln}", idx, none, clean) for ln in twrite(ws))
                     body += [(f"{pad}    return {block.key}, N_", idx, none, clean),
                              (f"{pad}continue", idx, none, clean)]
                     continue
-                leave(pad, idx, own)
+                leave(pad, idx, own, ws)
                 body.append((f"{pad}return ({stripped[7:]}), {total}{count}", idx, none, clean))
             else:
                 body.append((line, idx, own, dirty_t))
@@ -721,7 +794,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         if tl is not None:
             # Fell through: the timing lines with the next key known.
             fall = str(nxt)
-            body.extend((_NXT.sub(fall, ln), idx, own, dirty_t) for ln in tl)
+            body.extend((_NXT.sub(fall, ln), idx, own, dirty_t) for ln in tconv(tl, written, known, local))
         if tpl.stores:
             body += [("if S_:" if flagged else "if stale[0]:", idx, own, dirty_t),
                      ("    stale[0] = 0", idx, own, clean)]
@@ -882,6 +955,7 @@ class BlockEngine(Engine):
         blk.line_dirty = line_dirty
         blk.acc = bind.get("acc")
         blk.tst = bind.get("TST_")
+        blk.tready = bind.get("TRD_")
         if self.binfo.get(blk.key) is blk:
             self.blocks[blk.key] = (fn, len(blk.ops))
         self.translations += 1

@@ -176,8 +176,19 @@ def op_cost(row: Any, info: Any, fields: Dict[str, int]) -> OpCost:
         return _UNDEFINED
     if row.cost is None:
         return DEFAULT
-    return operands(row.cost, row.name, iset_of(info.thumb, info.size), fields, info.cond, info.word,
-                    _in_it(info.key))
+    # Decode-time, memoised: the record follows from the row and the word (fields, condition, size)
+    # and whether the instruction sits in an IT block.
+    key = (row, info.word, info.thumb, info.size, info.cond, _in_it(info.key))
+    got = _OP_COSTS.get(key)
+    if got is None:
+        if len(_OP_COSTS) > _MEMO_ROWS:
+            _OP_COSTS.clear()
+        got = _OP_COSTS[key] = operands(row.cost, row.name, iset_of(info.thumb, info.size), fields, info.cond,
+                                        info.word, _in_it(info.key))
+    return got
+
+
+_OP_COSTS: Dict[Tuple[Any, ...], OpCost] = {}
 
 
 class Timing:

@@ -121,6 +121,8 @@ class Pipeline:
         if self.caches:
             self.icache = Cache(t.l1i.size, t.l1i.ways, t.l1i.line)
             self.dcache = Cache(t.l1d.size, t.l1d.ways, t.l1d.line)
+        self._shared = self._shared_consts()
+        self._parts: Dict[Tuple[Any, ...], Tuple[Callable[[Dict[str, Any]], Op], Dict[str, Any]]] = {}
 
     @property
     def cycles(self) -> int:
@@ -135,7 +137,41 @@ class Pipeline:
     # -- building -----------------------------------------------------------------
     def wrap(self, op: Op, oc: OpCost, info: Any, cond: int, ea: Optional[Callable[[], int]],
              regs: List[int]) -> Op:
-        """The op with its pipeline timing around it."""
+        """The op with its pipeline timing around it (decode time: the class's part is worked out
+        once per cost record and condition, :meth:`_class_part`)."""
+        conditional = cond not in (14, 15) or oc.conditional
+        use_d = self.dcache is not None and ea is not None
+        key = (oc, conditional, use_d)
+        got = self._parts.get(key)
+        if got is None:
+            got = self._parts[key] = self._class_part(oc, conditional, use_d)
+        factory, part = got
+        t = self.table
+        addr = info.addr
+        consts = dict(self._shared)
+        consts.update(part)
+        consts["op"] = op
+        consts["FALL"] = info.nxt
+        consts["PIDX"] = (addr >> 2) % t.predictor_entries
+        consts["BIDX"] = (addr >> 2) % t.btb_entries
+        consts["ILINE"] = addr >> (self.icache.shift if self.icache else 6)
+        consts["ea"] = ea
+        consts["regs"] = regs
+        return factory(consts)
+
+    def _shared_consts(self) -> Dict[str, Any]:
+        """The constants every closure of this pipeline shares: its lists and the profile's numbers."""
+        t = self.table
+        return {"st": self.st, "ready": self.ready, "cat": self.acc, "BASE": self.base, "OVF": self.ovf,
+                "FULL": self.full, "PEN": t.mispredict_penalty, "ctr": self.counters, "btb": self.btb,
+                "ras": self.ras, "R": len(self.ras), "ic": self.icache.access if self.icache else None,
+                "MISS_I": t.l1i.miss, "dc": self.dcache.access if self.dcache else None,
+                "DSHIFT": self.dcache.shift if self.dcache else 6, "MISS_D": t.l1d.miss,
+                "DIVB": t.divide.base if t.divide else 0, "DIVR": t.divide.bits_per_cycle if t.divide else 1}
+
+    def _class_part(self, oc: OpCost, conditional: bool, use_d: bool
+                    ) -> Tuple[Callable[[Dict[str, Any]], Op], Dict[str, Any]]:
+        """(the closure factory of the shape, the constants) that follow from one cost record."""
         t = self.table
         ct = t.classes[oc.cls]
         k = ct.issue
@@ -146,39 +182,17 @@ class Pipeline:
         dsts = tuple(dict.fromkeys(r for r in oc.dsts if r != 15))
         lat = ct.latency + (k - 1 if oc.cls in _MULTIPLE else 0)
         inc = ct.slots << 0 | 1 << (_SLOT_BITS * self._index[ct.unit])
-        flow = oc.flow
-        conditional = cond not in (14, 15) or oc.conditional
-        serial_cat = EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE
-        dline = None
-        nbytes = 4 * max(1, oc.nregs) if oc.cls in (CostClass.LOAD_MULTIPLE, CostClass.STORE_MULTIPLE,
-                                                     CostClass.LOAD_PC) else 8
-        use_d = self.dcache is not None and ea is not None
-        use_i = self.icache is not None
-        if use_d:
-            assert self.dcache is not None
-            dline = self.dcache.shift
+        nbytes = 4 * max(1, oc.nregs) if oc.cls in _MULTIPLE else 8
         multi = k > 1 and not divide and not ct.serialise
-        shape = (len(srcs), len(dsts), multi, divide, ct.second, ct.last, ct.serialise, int(flow), conditional,
-                 use_i, use_d)
-        factory = _factory(shape)
-        addr = info.addr
-        pen = t.mispredict_penalty
-        consts: Dict[str, Any] = {
-            "op": op, "st": self.st, "ready": self.ready, "cat": self.acc, "INC": inc, "BASE": self.base,
-            "OVF": self.ovf, "FULL": self.full, "LAT": lat, "K": k, "FALL": info.nxt, "PEN": pen,
-            "ctr": self.counters, "PIDX": (addr >> 2) % t.predictor_entries, "btb": self.btb,
-            "BIDX": (addr >> 2) % t.btb_entries, "ras": self.ras, "R": len(self.ras), "SER": serial_cat,
-            "regs": regs, "ILINE": addr >> (self.icache.shift if self.icache else 6),
-            "ic": self.icache.access if self.icache else None, "MISS_I": t.l1i.miss, "ea": ea,
-            "dc": self.dcache.access if self.dcache else None, "DSHIFT": dline or 6, "NB": nbytes,
-            "MISS_D": t.l1d.miss, "DIVB": t.divide.base if t.divide else 0,
-            "DIVR": t.divide.bits_per_cycle if t.divide else 1,
-        }
+        shape = (len(srcs), len(dsts), multi, divide, ct.second, ct.last, ct.serialise, int(oc.flow), conditional,
+                 self.icache is not None, use_d)
+        part: Dict[str, Any] = {"INC": inc, "LAT": lat, "K": k, "NB": nbytes,
+                                "SER": EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE}
         for i, r in enumerate(srcs):
-            consts[f"S{i}"] = r
+            part[f"S{i}"] = r
         for i, r in enumerate(dsts):
-            consts[f"D{i}"] = r
-        return factory(consts)
+            part[f"D{i}"] = r
+        return _factory(shape), part
 
 
 _FACTORIES: Dict[Tuple[Any, ...], Callable[[Dict[str, Any]], Op]] = {}
@@ -340,8 +354,8 @@ def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
         timed_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType) and c.co_name == "timed")
         _SHAPE_OF[timed_code] = shape
 
-        def fn(consts: Dict[str, Any], _make: Any = make, _names: Tuple[str, ...] = tuple(names)) -> Op:
-            op: Op = _make(**{k: consts[k] for k in _names})
+        def fn(consts: Dict[str, Any], _make: Any = make) -> Op:
+            op: Op = _make(**consts)  # every name of _NAMES, S0.. and D0.. of the shape: no more
             return op
 
         _FACTORIES[shape] = fn
