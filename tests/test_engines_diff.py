@@ -492,8 +492,11 @@ def test_pipeline_level_is_translated_except_with_caches() -> None:
     body, the scoreboard's clock in the block's locals) with the interpreter's cycles and breakdown;
     with the L1 caches on (their lookups read the address before the op) the block engine runs the
     interpreter's ops."""
-    body = [_dp_imm(AL, 4, 0, 2, 2, 1), _dp_imm(AL, 2, 0, 3, 3, 1), 0xE0040392,  # MUL r4, r2, r3
-            _dp_reg(AL, 4, 0, 4, 5, 0, 0, 4), _ldr_str(AL, 1, 0, 11, 6, 0), _dp_reg(AL, 4, 0, 6, 6, 0, 0, 6)]
+    # ADD r2, #1; SUB r3, #1; MUL r4, r2, r3; ADD r5, r4, r4; LDR r6, [r11]; ADD r6, r6, r6 (load use);
+    # UDIV r8, r2, r3 (operand-dependent on the Cortex-A15); MRC MIDR (serialising, a called op).
+    body = [_dp_imm(AL, 4, 0, 2, 2, 1), _dp_imm(AL, 2, 0, 3, 3, 1), 0xE0040392,
+            _dp_reg(AL, 4, 0, 4, 5, 0, 0, 4), _ldr_str(AL, 1, 0, 11, 6, 0), _dp_reg(AL, 4, 0, 6, 6, 0, 0, 6),
+            0xE738F312, 0xEE101F10]
     image, n = _image(body, 50)
     seen = {}
     for timing, caches in (("fast", False), ("pipeline", False), ("pipeline", True)):
@@ -529,8 +532,11 @@ def test_generated_loops_same_cycles_on_both_engines(prog: Tuple[List[int], List
         seen = []
         for _ in range(4):
             m.engine.run(limit // 4 + 3)
+            p = m.timing.pipeline
+            # The pipeline level's whole state: clock, group, return stack, scoreboard, predictors.
+            pstate = (tuple(p.st), tuple(p.ready), bytes(p.counters), tuple(p.btb), tuple(p.ras)) if p else None
             seen.append((m.timing.instructions, m.timing.cycles, tuple(sorted(m.timing.breakdown().items())),
-                         cpu_state(m.engine, m.engine.pc_key(), None)))
+                         cpu_state(m.engine, m.engine.pc_key(), None), pstate))
         out.append(seen)
     assert out[0] == out[1]
 

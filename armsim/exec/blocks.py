@@ -30,8 +30,12 @@ Precise state:
 * ``max_instructions`` is exact: a block longer than what is left runs on the
   interpreter's ops.
 
-Tracing and the pipeline timing level (``Engine.per_instruction``: its scoreboard follows every
-instruction's operands) fall back to the interpreter for the whole run.
+The pipeline timing level runs inside the block: each instruction's timing
+(:func:`armsim.timing.pipeline.timing_lines`, the definition the interpreter's timed op runs)
+follows its body (:class:`PipeTime`), the scoreboard's clock and group and the ready cycles the
+block writes in locals, written back at exits, around called ops and when a line raises.
+Tracing and the L1 caches' lookups (``Engine.per_instruction``) fall back to the interpreter
+for the whole run.
 """
 
 from __future__ import annotations

@@ -39,10 +39,12 @@ occupies its issue slot; its destination is not really written, but we do
 not model that).  An instruction that raises (a fault, a semihosting call)
 is not timed; the exception entry is priced by the timing model.
 
-Speed: as :mod:`armsim.isa.ops.alu` does, each op's timing closure is
-generated from a source template specialised on its shape (source count,
-destination count, multi-cycle, serialising, flow, caches) and compiled once
-per shape; the closure wraps the op and keeps state in a few lists.
+Speed: the timing of one instruction is written once, :func:`timing_lines`,
+as source lines specialised on its shape (source count, destination count,
+multi-cycle, serialising, flow, caches).  The interpreter's op is a closure
+compiled once per shape that runs the op and then those lines on a few
+lists (:func:`timing_source`); a translated block splices the same lines,
+constants as literals, after the instruction's body (armsim.exec.blocks).
 """
 
 from __future__ import annotations
