@@ -56,7 +56,7 @@ from armsim.memory import MemoryFault, RamWindow
 from armsim.signals import OutputError
 from armsim.stop import GuestStop, RunInterrupted, Stop, StopKind
 from armsim.timing.model import timed_charge
-from armsim.timing.pipeline import CARRIED, timing_lines, timing_parts
+from armsim.timing.pipeline import CARRIED, Shape, timing_lines, timing_parts
 
 BlockFn = Callable[[int], Tuple[int, int]]  # (instructions left) -> (next key, executed)
 Pending = Tuple[Tuple[int, int], ...]  # (timing category, cycles) not yet charged
@@ -266,15 +266,15 @@ def unwrap(op: Op) -> Tuple[Op, Optional[List[int]], int, int]:
     tc = timed_charge(op)
     if tc is not None and template_of(tc[0]) is not None:
         return tc
-    parts = timing_parts(op)
-    if parts is not None and template_of(parts[0]) is not None and not (parts[1][9] or parts[1][10]):
-        return parts[0], None, 0, 0  # as pipeline_unwrap
+    parts = _spliceable(op)
+    if parts is not None:
+        return parts[0], None, 0, 0
     return op, None, 0, 0
 
 
 # Names a block binds for the pipeline's shared state (timing lines name them ``st``, ``ready`` ...).
 _TIMING_SHARED = {"st": "TST_", "ready": "TRD_", "cat": "TCAT_", "ctr": "TCTR_", "btb": "TBTB_", "ras": "TRAS_"}
-_TIMING_LINES: Dict[Tuple[Any, ...], List[str]] = {}
+_TIMING_LINES: Dict[Tuple[Shape, Tuple[Tuple[str, int], ...]], List[str]] = {}
 
 
 class PipeTime:
@@ -288,13 +288,13 @@ class PipeTime:
 
     __slots__ = ("dsts", "ints", "names", "serialise", "shape", "srcs")
 
-    def __init__(self, shape: Tuple[Any, ...], consts: Dict[str, Any]) -> None:
+    def __init__(self, shape: Shape, consts: Dict[str, Any]) -> None:
         self.shape = shape
-        self.srcs: Tuple[int, ...] = tuple(consts[f"S{i}"] for i in range(shape[0]))
-        self.dsts: Tuple[int, ...] = tuple(consts[f"D{i}"] for i in range(shape[1]))
+        self.srcs: Tuple[int, ...] = tuple(consts[f"S{i}"] for i in range(shape.nsrc))
+        self.dsts: Tuple[int, ...] = tuple(consts[f"D{i}"] for i in range(shape.ndst))
         self.ints = {k: v for k, v in consts.items() if type(v) is int and not (k[0] == "S" and k[1:].isdigit())}
         self.names = {_TIMING_SHARED[k]: v for k, v in consts.items() if k in _TIMING_SHARED}
-        self.serialise = bool(shape[6])  # reads the whole scoreboard (max(ready))
+        self.serialise = shape.serialise  # reads the whole scoreboard (max(ready))
 
     def lines(self, known: Set[int]) -> List[str]:
         """The lines, without the readiness checks of the sources in ``known``; then ``known`` as after them.
@@ -307,7 +307,7 @@ class PipeTime:
         ints = dict(self.ints)
         for i, r in enumerate(srcs):
             ints[f"S{i}"] = r
-        shape = (len(srcs), *self.shape[1:])
+        shape = self.shape._replace(nsrc=len(srcs))
         key = (shape, tuple(sorted(ints.items())))
         got = _TIMING_LINES.get(key)
         if got is None:
@@ -326,13 +326,17 @@ def pipeline_unwrap(op: Op) -> Optional[Tuple[Op, PipeTime]]:
     """``(inner op, its timing)`` of an op the pipeline level wrapped whose inner op has a template and
     whose timing a block can run after its body (no cache lookups: the D-cache address is read
     before the op); None otherwise (the op is called whole)."""
+    parts = _spliceable(op)
+    return (parts[0], PipeTime(parts[1], parts[2])) if parts is not None else None
+
+
+def _spliceable(op: Op) -> Optional[Tuple[Op, Shape, Dict[str, Any]]]:
+    """:func:`~armsim.timing.pipeline.timing_parts` of a pipeline-timed op a block can splice: its
+    inner op has a template and its timing looks up no cache (None otherwise)."""
     parts = timing_parts(op)
-    if parts is None:
+    if parts is None or template_of(parts[0]) is None or parts[1].use_i or parts[1].use_d:
         return None
-    inner, shape, consts = parts
-    if template_of(inner) is None or shape[9] or shape[10]:  # use_i / use_d
-        return None
-    return inner, PipeTime(shape, consts)
+    return parts
 
 
 def _charges(pad: str, pend: Dict[int, int]) -> List[str]:
@@ -655,7 +659,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
     for idx, (_, _, _, _, lines, local, _) in enumerate(plan):
         if local:
             pt = ptimes[idx]
-            if pt is not None and pt.shape[3]:  # a divide's timing reads its result
+            if pt is not None and pt.shape.divide:  # a divide's timing reads its result
                 used |= set(pt.dsts)
             for ln in lines:
                 used |= _locals_of(ln)
@@ -696,7 +700,7 @@ def block_source(block: Block, window: Optional[RamWindow] = None, flag_liveness
         """``pt``'s lines (its checks of ``kn`` left out) with the ready cycles of ``ws`` (updated by
         its writes) as locals, and on locals (``local``) its ``regs[k]`` as ``Rk``."""
         tl = pt.lines(kn)
-        if local and pt.shape[3]:
+        if local and pt.shape.divide:
             tl = [_REG_SLOT.sub(lambda m: "R" + m.group(1) if m.group(1).isdigit() else m.group(0), ln) for ln in tl]
         if not rlocal:
             return tl

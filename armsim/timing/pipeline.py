@@ -50,7 +50,7 @@ constants as literals, after the instruction's body (armsim.exec.blocks).
 from __future__ import annotations
 
 from types import CodeType
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from armsim.timing.costs import FLAGS, CostClass, Flow, OpCost
 from armsim.timing.tables import TimingTable, multiple_cycles
@@ -186,8 +186,8 @@ class Pipeline:
         inc = ct.slots << 0 | 1 << (_SLOT_BITS * self._index[ct.unit])
         nbytes = 4 * max(1, oc.nregs) if oc.cls in _MULTIPLE else 8
         multi = k > 1 and not divide and not ct.serialise
-        shape = (len(srcs), len(dsts), multi, divide, ct.second, ct.last, ct.serialise, int(oc.flow), conditional,
-                 self.icache is not None, use_d)
+        shape = Shape(len(srcs), len(dsts), multi, divide, ct.second, ct.last, ct.serialise, int(oc.flow),
+                      conditional, self.icache is not None, use_d)
         part: Dict[str, Any] = {"INC": inc, "LAT": lat, "K": k, "NB": nbytes,
                                 "SER": EXCEPTION if oc.cls in _EXC_CLASSES else SERIALISE}
         for i, r in enumerate(srcs):
@@ -197,7 +197,23 @@ class Pipeline:
         return _factory(shape), part
 
 
-_FACTORIES: Dict[Tuple[Any, ...], Callable[[Dict[str, Any]], Op]] = {}
+class Shape(NamedTuple):
+    """What an instruction's timing lines are specialised on (one compiled closure per shape)."""
+
+    nsrc: int  # source registers the scoreboard checks
+    ndst: int  # destination registers it marks
+    multi: bool  # holds issue K cycles (LDM/STM, long multiplies)
+    divide: bool  # operand-dependent divide (the profile's DivideTiming)
+    second: bool  # may issue after others in its group
+    last: bool  # ends its group
+    serialise: bool  # waits for every result and issues alone
+    flow: int  # Flow
+    conditional: bool  # a predicted direction
+    use_i: bool  # L1 I-cache lookup
+    use_d: bool  # L1 D-cache lookup (its address read before the op)
+
+
+_FACTORIES: Dict[Shape, Callable[[Dict[str, Any]], Op]] = {}
 
 
 # The timing body's names: ``nxt`` (the key the instruction went to) and ``a`` (the D-cache address) are
@@ -208,7 +224,7 @@ _FACTORIES: Dict[Tuple[Any, ...], Callable[[Dict[str, Any]], Op]] = {}
 CARRIED = ("now_", "grp_")
 
 
-def timing_lines(shape: Tuple[Any, ...]) -> List[str]:
+def timing_lines(shape: Shape) -> List[str]:
     """The timing of one instruction of ``shape``, after it executed: the one definition of the
     pipeline level, run by the per-instruction closure (:func:`timing_source`) and spliced after
     the instruction's body in a translated block (armsim.exec.blocks)."""
@@ -332,10 +348,10 @@ def timing_lines(shape: Tuple[Any, ...]) -> List[str]:
     return L
 
 
-def timing_source(shape: Tuple[Any, ...]) -> str:
+def timing_source(shape: Shape) -> str:
     """The per-instruction closure of one shape: the op, then :func:`timing_lines` on ``st``."""
     L: List[str] = ["def timed():"]
-    if shape[10]:  # use_d: the address from the operands before the op changes them
+    if shape.use_d:  # the address from the operands before the op changes them
         L.append("    a = ea()")
     L += ["    nxt = op()", "    now_ = st[0]", "    grp_ = st[1]"]
     L += ["    " + ln for ln in timing_lines(shape)]
@@ -343,11 +359,11 @@ def timing_source(shape: Tuple[Any, ...]) -> str:
     return "\n".join(L) + "\n"
 
 
-def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
+def _factory(shape: Shape) -> Callable[[Dict[str, Any]], Op]:
     fn = _FACTORIES.get(shape)
     if fn is None:
         body = timing_source(shape)
-        names = sorted(set(_NAMES) | {f"S{i}" for i in range(shape[0])} | {f"D{i}" for i in range(shape[1])})
+        names = sorted(set(_NAMES) | {f"S{i}" for i in range(shape.nsrc)} | {f"D{i}" for i in range(shape.ndst)})
         src = "def make(" + ", ".join(names) + "):\n" + "".join("    " + ln + "\n" for ln in body.splitlines())
         src += "    return timed\n"
         ns: Dict[str, Any] = {}
@@ -365,10 +381,10 @@ def _factory(shape: Tuple[Any, ...]) -> Callable[[Dict[str, Any]], Op]:
 
 
 # The code of each shape's closure -> its shape (what :func:`timing_parts` reads back).
-_SHAPE_OF: Dict[CodeType, Tuple[Any, ...]] = {}
+_SHAPE_OF: Dict[CodeType, Shape] = {}
 
 
-def timing_parts(op: Op) -> Optional[Tuple[Op, Tuple[Any, ...], Dict[str, Any]]]:
+def timing_parts(op: Op) -> Optional[Tuple[Op, Shape, Dict[str, Any]]]:
     """``(inner op, shape, constants)`` of an op the pipeline level wrapped, else None.
 
     Read from the closure (translation time only), so wrapping sets no attributes; a translated
@@ -388,5 +404,5 @@ _NAMES = ("op", "st", "ready", "cat", "INC", "BASE", "OVF", "FULL", "LAT", "K", 
           "DIVB", "DIVR")
 
 
-__all__ = ["CACHE", "CARRIED", "EXCEPTION", "INTERLOCK", "MISPREDICT", "SERIALISE", "Cache", "Pipeline", "timing_lines",
-           "timing_parts", "timing_source"]
+__all__ = ["CACHE", "CARRIED", "EXCEPTION", "INTERLOCK", "MISPREDICT", "SERIALISE", "Cache", "Pipeline", "Shape",
+           "timing_lines", "timing_parts", "timing_source"]
